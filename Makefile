@@ -1,0 +1,52 @@
+# Concordia: `make run` starts the product, `make test` runs the whole suite.
+VENV      := .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+CONCORDIA := $(BIN)/concordia
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: install run train validate shell lint test test-stories test-nlu test-unit \
+        test-integration db-upgrade clean
+
+$(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
+	bash scripts/setup-env.sh
+
+install: $(STAMP)            ## create or update .venv from requirements.lock
+
+run: install                 ## train if needed, start Rasa (5005), actions (5055), web (8000)
+	$(CONCORDIA) run
+
+train: install               ## train a model if config, domain or data changed
+	$(CONCORDIA) train
+
+validate: install            ## knowledge files + rasa data validate --fail-on-warnings
+	$(CONCORDIA) validate
+
+shell: install               ## chat in the terminal
+	$(CONCORDIA) shell
+
+db-upgrade: install          ## apply database migrations
+	$(CONCORDIA) db upgrade
+
+lint: install
+	$(BIN)/ruff check bot actions connectors tests
+
+test-stories: install        ## Rasa test stories, failing on any prediction error
+	$(CONCORDIA) test stories
+
+test-nlu: install            ## held-out intent report, failing below the threshold
+	$(CONCORDIA) test nlu
+
+test-unit: install
+	$(BIN)/pytest -m "not integration"
+
+test-integration: install    ## real Rasa + action servers over REST
+	$(BIN)/pytest -m integration
+
+test: install lint validate train test-stories test-nlu  ## everything
+	$(BIN)/pytest
+
+clean:
+	rm -rf results .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The Rasa action server's actions: thin translations between Rasa and `bot/`."""

@@ -1,0 +1,419 @@
+"""Slot validation and prompts for the four step forms.
+
+Each validator reads the user's message, hands it to the domain (`bot/`), records
+the result, and decides whether the step's slot is filled (the form moves on) or
+stays empty (the form asks again).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.session import (
+    ANALYSER,
+    KNOWLEDGE,
+    REPOSITORY,
+    SMALL_TALK_INTENTS,
+    enter_step,
+    entity_values,
+    latest_intent,
+    message_id,
+    parties_of,
+    session_id,
+    verbatim_text,
+)
+from bot import steps
+from bot.coaching import coach_position
+from bot.common_ground import find_common_ground, join_names
+from bot.parties import find_named_party, merge_parties, parse_parties
+from bot.ranking import CaseProfile, rank_measures
+from bot.references import match_titles, referenced_numbers
+
+MEASURES_PER_PAGE = 3
+DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
+REMOVE_WORDS = re.compile(r"\b(remove|delete|drop|strike|cross out|take out)\b", re.IGNORECASE)
+
+
+# -- Step 2: context ----------------------------------------------------------------------
+class AskTopic(Action):
+    def name(self) -> str:
+        return "action_ask_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        events = enter_step(tracker, "context")
+        sid = session_id(tracker)
+        previous = REPOSITORY.get(sid).topic if sid else None
+        dispatcher.utter_message(response="utter_ask_topic")
+        if previous:
+            dispatcher.utter_message(text=f"(So far: “{previous}”. Repeat it or give a new one.)")
+        return events
+
+
+class AskParties(Action):
+    def name(self) -> str:
+        return "action_ask_parties"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        draft = tracker.get_slot("party_draft") or []
+        if draft:
+            dispatcher.utter_message(
+                text=f"So far I have {join_names(draft)}. A mediation needs at least two "
+                     "parties: who is on the other side?")
+        else:
+            dispatcher.utter_message(response="utter_ask_parties")
+        return []
+
+
+class ValidateContextForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_context_form"
+
+    def validate_topic(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> dict[str, Any]:
+        text = verbatim_text(tracker)
+        if not text.strip():
+            dispatcher.utter_message(text="I didn't catch anything there.")
+            return {"topic": None}
+        if latest_intent(tracker) in SMALL_TALK_INTENTS and len(text.split()) <= 3:
+            dispatcher.utter_message(text="I need a few words about the dispute itself, "
+                                          "for example “access to the river after the new dam”.")
+            return {"topic": None}
+        REPOSITORY.set_topic(session_id(tracker), text)
+        return {"topic": text}
+
+    def validate_parties(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        text = verbatim_text(tracker)
+        if latest_intent(tracker) in SMALL_TALK_INTENTS and len(text.split()) <= 2:
+            dispatcher.utter_message(text="Please name the parties themselves.")
+            return {"parties": None}
+        parsed = parse_parties(text)
+        if parsed.too_long:
+            dispatcher.utter_message(
+                text="That name is very long. Please give each party a short name "
+                     "(up to 120 characters), separated by commas or “and”.")
+            return {"parties": None}
+        draft = tracker.get_slot("party_draft") or []
+        merged, repeated = merge_parties(draft, list(parsed.names))
+        twice = list(parsed.duplicates) + repeated
+        if twice:
+            dispatcher.utter_message(
+                text=f"You named {join_names(sorted(set(twice)))} more than once; "
+                     "I count each party once.")
+        if len(merged) < 2:
+            if not merged:
+                dispatcher.utter_message(text="I couldn't find any names there.")
+            return {"parties": None, "party_draft": merged}
+        REPOSITORY.set_parties(session_id(tracker), merged)
+        dispatcher.utter_message(text=f"Thank you. The parties are {join_names(merged)}.")
+        return {"parties": merged, "party_draft": None, "current_party": merged[0]}
+
+
+# -- Step 3: interests --------------------------------------------------------------------
+class AskInterestStatement(Action):
+    def name(self) -> str:
+        return "action_ask_interest_statement"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("pending_statement"):
+            return []  # a clarifying question is open; asking again would bury it
+        parties = parties_of(tracker)
+        party = tracker.get_slot("current_party") or (parties[0] if parties else "the first party")
+        events: list[EventType] = []
+        if tracker.get_slot("step") != "interests":
+            events = enter_step(tracker, "interests")
+            events.append(SlotSet("current_party", party))
+            dispatcher.utter_message(
+                text=f"{steps.progress('interests')}. For each party, tell me what it needs, "
+                     "fears or hopes for: the reasons behind what it asks. Positions "
+                     "(demands) are noted too, and I'll help find the interest beneath them.")
+        count = REPOSITORY.count_statements(session_id(tracker), party, "interest")
+        if count == 0:
+            text = f"What matters to {party}? What does {party} need, or worry about?"
+        else:
+            text = (f"Anything else that matters to {party}? "
+                    f"When {party} is covered, say “done”.")
+        dispatcher.utter_message(text=text, buttons=[DONE_BUTTON])
+        return events
+
+
+class ValidateInterestsForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_interests_form"
+
+    def validate_interest_statement(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        sid = session_id(tracker)
+        parties = parties_of(tracker)
+        current = tracker.get_slot("current_party") or (parties[0] if parties else None)
+        intent = latest_intent(tracker)
+        text = verbatim_text(tracker)
+        pending = tracker.get_slot("pending_statement")
+        keep_asking = {"interest_statement": None, "pending_statement": None}
+        if pending and text.startswith("/") and intent in ("state_interest", "state_position"):
+            text = pending  # the user answered the clarifying question with a button
+
+        if not text.strip():
+            dispatcher.utter_message(text="I didn't catch anything there.")
+            return keep_asking
+        if intent in ("done", "deny"):
+            return self._next_party(dispatcher, sid, parties, current)
+        if intent in SMALL_TALK_INTENTS:
+            return keep_asking
+
+        party = (find_named_party(text, parties)
+                 or next((p for p in entity_values(tracker, "party") if p in parties), None)
+                 or current)
+        analysis = ANALYSER.analyse(text)
+        about = "" if party == current else f" (about {party})"
+        if intent == "state_position":
+            REPOSITORY.add_statement(sid, message_id(tracker), party, "position", analysis)
+            dispatcher.utter_message(text=coach_position(analysis, party, KNOWLEDGE.topics).text)
+        elif intent == "propose_option":
+            REPOSITORY.add_statement(sid, message_id(tracker), party, "option", analysis)
+            dispatcher.utter_message(
+                text=f"I've noted that as an option{about} for the measures step. "
+                     f"Which interest of {party} would it serve?")
+        else:
+            REPOSITORY.add_statement(sid, message_id(tracker), party, "interest", analysis)
+            labels = [KNOWLEDGE.topics[t].label.lower() for t in analysis.topics]
+            topics = f" ({', '.join(labels)})" if labels else ""
+            dispatcher.utter_message(text=f"Noted as an interest of {party}{topics}.")
+        return keep_asking
+
+    @staticmethod
+    def _next_party(dispatcher: CollectingDispatcher, sid: str, parties: list[str],
+                    current: str | None) -> dict[str, Any]:
+        if current and REPOSITORY.count_statements(sid, current, "interest") == 0:
+            dispatcher.utter_message(
+                text=f"I haven't noted any interest for {current} yet, and the common ground "
+                     f"is built from interests. What does {current} need? "
+                     "(To leave this step anyway, say “skip”.)")
+            return {"interest_statement": None, "pending_statement": None}
+        index = parties.index(current) + 1 if current in parties else len(parties)
+        if index < len(parties):
+            return {"interest_statement": None, "pending_statement": None,
+                    "current_party": parties[index]}
+        return {"interest_statement": "done", "pending_statement": None, "current_party": None}
+
+
+# -- Step 4: common ground ----------------------------------------------------------------
+def _numbered(items: list[str]) -> str:
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
+
+
+class AskCommonGroundFeedback(Action):
+    def name(self) -> str:
+        return "action_ask_common_ground_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        sid = session_id(tracker)
+        events: list[EventType] = []
+        buttons = [{"title": "Yes, that's right", "payload": "/affirm"}, DONE_BUTTON]
+        if tracker.get_slot("step") != "common_ground":
+            events = enter_step(tracker, "common_ground")
+            interests: dict[str, list] = {p: [] for p in parties_of(tracker)}
+            for statement in REPOSITORY.statements(sid, kinds=("interest",)):
+                if statement.party in interests:
+                    interests[statement.party].append(statement.analysis)
+            found = find_common_ground(interests, KNOWLEDGE.topics)
+            REPOSITORY.propose_common_ground(sid, found)
+            header = f"{steps.progress('common_ground')}."
+            if not found:
+                dispatcher.utter_message(
+                    text=f"{header} I couldn't find shared interests in the words used so far. "
+                         "Do you see common ground? Tell me in your own words, or say “done”.",
+                    buttons=[DONE_BUTTON])
+                return events
+            dispatcher.utter_message(
+                text=f"{header} Here is what the parties seem to share, and why I think so:\n"
+                     f"{_numbered([item.text for item in found])}")
+        else:
+            current = [c.text for c in REPOSITORY.common_ground(sid)]
+            if current:
+                dispatcher.utter_message(text=f"The common ground so far:\n{_numbered(current)}")
+        dispatcher.utter_message(
+            text="Does this capture it? Say yes to confirm, “remove 2” to drop a point, "
+                 "or add common ground in your own words.", buttons=buttons)
+        return events
+
+
+class ValidateCommonGroundForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_common_ground_form"
+
+    def validate_common_ground_feedback(self, value: Any, dispatcher: CollectingDispatcher,
+                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        sid = session_id(tracker)
+        intent = latest_intent(tracker)
+        text = verbatim_text(tracker)
+        again = {"common_ground_feedback": None}
+        if intent in ("affirm", "done"):
+            REPOSITORY.confirm_common_ground(sid)
+            return {"common_ground_feedback": "confirmed"}
+        if not text.strip():
+            dispatcher.utter_message(text="I didn't catch anything there.")
+            return again
+        items = REPOSITORY.common_ground(sid)
+        if REMOVE_WORDS.search(text):
+            numbers = referenced_numbers(text, len(items))
+            if not numbers:
+                dispatcher.utter_message(
+                    text=f"Which point should I remove? Give its number (1 to {len(items)}).")
+                return again
+            chosen = [items[n - 1] for n in numbers]
+            REPOSITORY.set_common_ground_status(sid, [c.id for c in chosen], "removed")
+            dispatcher.utter_message(text="Removed: " + "; ".join(c.text for c in chosen))
+            return again
+        if intent == "deny":
+            dispatcher.utter_message(
+                text="What isn't right? Say “remove” and the number, or tell me the common "
+                     "ground as you see it.")
+            return again
+        if intent in SMALL_TALK_INTENTS:
+            return again
+        REPOSITORY.add_common_ground(sid, text, message_id(tracker))
+        dispatcher.utter_message(text=f"Added to the common ground: “{text}”.")
+        return again
+
+
+# -- Step 5: confidence-building measures ---------------------------------------------------
+def _case_profile(sid: str) -> CaseProfile:
+    analyses = [s.analysis for s in REPOSITORY.statements(sid, kinds=("interest", "option"))]
+    shared = {t for c in REPOSITORY.common_ground(sid) for t in (c.evidence or {}).get("topics", [])}
+    return CaseProfile.from_analyses(analyses, shared)
+
+
+def _propose_next_page(sid: str) -> list[str]:
+    """Rank for this case, store the next few unseen measures, return their ids."""
+    seen = [m.measure_id for m in REPOSITORY.measures(sid)]
+    ranked = rank_measures(KNOWLEDGE.measures.values(), _case_profile(sid), KNOWLEDGE.topics,
+                           exclude=seen)[:MEASURES_PER_PAGE]
+    REPOSITORY.propose_measures(sid, ranked)
+    return [r.measure.id for r in ranked]
+
+
+class AskMeasureDecision(Action):
+    def name(self) -> str:
+        return "action_ask_measure_decision"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        sid = session_id(tracker)
+        events: list[EventType] = []
+        shown = tracker.get_slot("shown_measures") or []
+        if tracker.get_slot("step") != "measures":
+            events = enter_step(tracker, "measures")
+            if not shown:
+                shown = [m.measure_id for m in REPOSITORY.measures(sid)
+                         if m.source == "catalogue"][-MEASURES_PER_PAGE:] or _propose_next_page(sid)
+                events.append(SlotSet("shown_measures", shown))
+            dispatcher.utter_message(
+                text=f"{steps.progress('measures')}. From the catalogue, ranked for this case "
+                     "by the interests and common ground, each with why it fits:")
+        by_id = {m.measure_id: m for m in REPOSITORY.measures(sid)}
+        lines, buttons = [], []
+        for number, measure_id in enumerate(shown, start=1):
+            measure = by_id.get(measure_id)
+            if measure is None:
+                continue
+            mark = "" if measure.status == "proposed" else f" [{measure.status}]"
+            lines.append(f"{number}. {measure.title}{mark}: {measure.reason}")
+            if measure.status == "proposed":
+                buttons.append({"title": f"Accept {number}",
+                                "payload": f'/accept_measure{{"measure_id":"{measure_id}"}}'})
+                buttons.append({"title": f"Reject {number}",
+                                "payload": f'/reject_measure{{"measure_id":"{measure_id}"}}'})
+        agreed = [m.title for m in by_id.values() if m.status == "accepted"]
+        if lines:
+            dispatcher.utter_message(text="\n".join(lines))
+        if agreed:
+            dispatcher.utter_message(text="Agreed so far: " + "; ".join(agreed))
+        buttons += [{"title": "More options", "payload": "/more_measures"}, DONE_BUTTON]
+        dispatcher.utter_message(
+            text="Accept or reject a measure (e.g. “accept 1”), ask for more, propose your "
+                 "own, or say “done”.", buttons=buttons)
+        return events
+
+
+class ValidateMeasuresForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_measures_form"
+
+    def validate_measure_decision(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        sid = session_id(tracker)
+        intent = latest_intent(tracker)
+        text = verbatim_text(tracker)
+        shown: list[str] = tracker.get_slot("shown_measures") or []
+        by_id = {m.measure_id: m for m in REPOSITORY.measures(sid)}
+        again: dict[str, Any] = {"measure_decision": None}
+        if not text.strip():
+            dispatcher.utter_message(text="I didn't catch anything there.")
+            return again
+        if intent == "done":
+            if not any(m.status == "accepted" for m in by_id.values()):
+                dispatcher.utter_message(text="No measure was agreed; the summary will say so.")
+            return {"measure_decision": "done"}
+        if intent == "more_measures":
+            page = _propose_next_page(sid)
+            if not page:
+                dispatcher.utter_message(text="Those are all the catalogue's measures that fit "
+                                              "this case. You can propose your own.")
+                return again
+            return {"measure_decision": None, "shown_measures": page}
+        if intent == "propose_option":
+            REPOSITORY.add_user_measure(sid, text, message_id(tracker))
+            dispatcher.utter_message(text=f"Added your own measure, as agreed: “{text}”.")
+            return again
+
+        chosen = self._resolve(tracker, text, shown, by_id)
+        if intent in ("accept_measure", "reject_measure", "affirm", "deny") and not chosen:
+            pending = [m for m in shown if by_id.get(m) and by_id[m].status == "proposed"]
+            if len(pending) == 1 and intent in ("accept_measure", "reject_measure"):
+                chosen = pending
+            else:
+                dispatcher.utter_message(
+                    text=f"Which one? Give its number, for example “accept 1” or “reject 2” "
+                         f"(1 to {len(shown)}).")
+                return again
+        if chosen and intent in ("accept_measure", "affirm"):
+            status = "accepted"
+        elif chosen and intent in ("reject_measure", "deny"):
+            status = "rejected"
+        elif chosen:
+            dispatcher.utter_message(text="Do you want to accept or reject it? Say “accept "
+                                          f"{shown.index(chosen[0]) + 1}” or “reject ...”.")
+            return again
+        else:
+            dispatcher.utter_message(
+                text="I can accept or reject a listed measure, show more, note a measure you "
+                     "propose (“what if we …”), or finish (“done”).")
+            return again
+        for measure_id in chosen:
+            REPOSITORY.set_measure_status(sid, measure_id, status)
+        dispatcher.utter_message(
+            text=f"{status.capitalize()}: " + "; ".join(by_id[m].title for m in chosen) + ".")
+        return again
+
+    @staticmethod
+    def _resolve(tracker: Tracker, text: str, shown: list[str], by_id: dict) -> list[str]:
+        """Measures the message refers to: button payload, number, or words of a title."""
+        from_entity = [m for m in entity_values(tracker, "measure_id") if m in by_id]
+        if from_entity:
+            return from_entity
+        numbers = referenced_numbers(text, len(shown))
+        if numbers:
+            return [shown[n - 1] for n in numbers]
+        titles = [by_id[m].title if m in by_id else "" for m in shown]
+        return [shown[i - 1] for i in match_titles(text, titles)]

@@ -1,0 +1,152 @@
+"""Help, "where are we?", back, skip, restart and goodbye, at every step."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.session import REPOSITORY, current_step, parties_of, session_id
+from bot import steps
+
+
+def _leave_loop(*slots: str) -> list[EventType]:
+    """Deactivate the current form and clear the slots of the step being reopened."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
+        SlotSet(slot, None) for slot in slots]
+
+
+class Help(Action):
+    def name(self) -> str:
+        return "action_help"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        step = current_step(tracker) if session_id(tracker) else None
+        dispatcher.utter_message(response=f"utter_help_{step or 'start'}")
+        if step:
+            dispatcher.utter_message(response="utter_help_commands")
+        return []
+
+
+class WhereAreWe(Action):
+    def name(self) -> str:
+        return "action_where_are_we"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        sid = session_id(tracker)
+        step = current_step(tracker)
+        if not sid or not step:
+            dispatcher.utter_message(
+                text="We haven't started yet. Say “start a mediation” to begin.",
+                buttons=[{"title": "Start a mediation", "payload": "/start_mediation"}])
+            return []
+        record = REPOSITORY.get(sid)
+        facts = []
+        if record.parties:
+            facts.append(f"{len(record.parties)} parties")
+        for kind in ("interest", "position"):
+            count = sum(1 for s in record.statements if s.kind == kind)
+            if count:
+                facts.append(f"{count} {kind}{'s' if count != 1 else ''}")
+        confirmed = sum(1 for c in record.common_ground if c.status == "confirmed")
+        if confirmed:
+            facts.append(f"{confirmed} common-ground point{'s' if confirmed != 1 else ''}")
+        agreed = sum(1 for m in record.measures if m.status == "accepted")
+        if agreed:
+            facts.append(f"{agreed} measure{'s' if agreed != 1 else ''} agreed")
+        status = f" (session {record.status})" if record.status != "active" else ""
+        recorded = f" Recorded so far: {', '.join(facts)}." if facts else ""
+        party = tracker.get_slot("current_party") if step == "interests" else None
+        focus = f" We're on {party}'s interests." if party else ""
+        dispatcher.utter_message(
+            text=f"We are at {steps.progress(step)}{status}.{recorded}{focus} "
+                 f"Session reference: {sid}.")
+        return []
+
+
+class GoBack(Action):
+    """Reopen the previous step; the rules then start that step's form."""
+
+    def name(self) -> str:
+        return "action_go_back"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        step = current_step(tracker)
+        sid = session_id(tracker)
+        if step == "interests":
+            dispatcher.utter_message(text="Back to the context. What you said about parties "
+                                          "who stay in the list is kept.")
+            return _leave_loop("topic", "parties", "party_draft", "current_party",
+                               "interest_statement", "pending_statement")
+        if step == "common_ground":
+            parties = parties_of(tracker)
+            dispatcher.utter_message(text="Back to the interests. Everything noted is kept; "
+                                          "add what was missing.")
+            return _leave_loop("interest_statement", "pending_statement", "step",
+                               "common_ground_feedback") + [
+                SlotSet("current_party", parties[0] if parties else None)]
+        if step == "measures":
+            dispatcher.utter_message(text="Back to the common ground.")
+            return _leave_loop("common_ground_feedback", "measure_decision", "step")
+        if step == "summary" and sid:
+            REPOSITORY.reopen(sid)
+            dispatcher.utter_message(text="Back to the measures; the session is open again.")
+            return [SlotSet("measure_decision", None), SlotSet("step", None)]
+        dispatcher.utter_message(text="There is no earlier step to go back to from here.")
+        return []
+
+
+class SkipStep(Action):
+    """Leave the current step; the rules then start the next one."""
+
+    def name(self) -> str:
+        return "action_skip_step"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        step = current_step(tracker)
+        if step == "context":
+            dispatcher.utter_message(text="This step can't be skipped: everything after it "
+                                          "builds on the topic and the parties.")
+            return []
+        if step in ("interests", "common_ground", "measures"):
+            label = steps.get_step(step).label.lower()
+            dispatcher.utter_message(text=f"Skipping {label}. You can come back with “go back”.")
+            return _leave_loop("pending_statement")
+        dispatcher.utter_message(text="There is no step in progress to skip. "
+                                      "Say “start a mediation” to begin one.")
+        return []
+
+
+class Goodbye(Action):
+    def name(self) -> str:
+        return "action_goodbye"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        sid = session_id(tracker)
+        if not sid:
+            dispatcher.utter_message(text="Goodbye.")
+            return []
+        REPOSITORY.finish(sid, "abandoned")  # no-op for a completed session
+        dispatcher.utter_message(text=f"Goodbye. This session is saved as {sid}.")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class Restart(Action):
+    """Overrides Rasa's default `action_restart` to close the session record first."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: DomainDict) -> list[EventType]:
+        sid = session_id(tracker)
+        if sid:
+            REPOSITORY.finish(sid, "abandoned")
+        dispatcher.utter_message(response="utter_restart")
+        return [Restarted()]

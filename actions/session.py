@@ -1,0 +1,114 @@
+"""What every action needs: the domain services, and facts read off the tracker.
+
+Knowledge and spaCy are loaded once, when the action server imports this module;
+a malformed knowledge file stops the server at start-up with a message naming
+the file and the entry, instead of failing in the middle of a conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from bot import steps
+from bot.analysis import Analyser
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.settings import Settings
+from bot.store.repository import SessionRepository
+from bot.store.transcript import VERBATIM_KEY
+
+logger = logging.getLogger(__name__)
+
+SETTINGS = Settings.from_env()
+try:
+    KNOWLEDGE = load_knowledge(SETTINGS.knowledge_dir)
+except KnowledgeError as exc:
+    logger.error("Cannot start the action server: %s", exc)
+    raise SystemExit(f"Cannot start the action server: {exc}") from None
+ANALYSER = Analyser(KNOWLEDGE.topics)
+REPOSITORY = SessionRepository(SETTINGS.database_url)
+
+LOOP_STEPS = {
+    "context_form": "context",
+    "interests_form": "interests",
+    "common_ground_form": "common_ground",
+    "measures_form": "measures",
+}
+# Slots that belong to one mediation; cleared when a new one starts.
+MEDIATION_SLOTS = (
+    "topic", "parties", "party_draft", "current_party", "interest_statement",
+    "pending_statement", "common_ground_feedback", "measure_decision", "shown_measures",
+)
+SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
+
+
+def verbatim_text(tracker: Tracker) -> str:
+    """The latest message exactly as typed (channels keep it in the metadata)."""
+    message = tracker.latest_message or {}
+    text = (message.get("metadata") or {}).get(VERBATIM_KEY)
+    return text if isinstance(text, str) else message.get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def message_id(tracker: Tracker) -> str:
+    """Rasa's id for the latest user message: the idempotency key for what it records."""
+    message = tracker.latest_message or {}
+    if message.get("message_id"):
+        return str(message["message_id"])
+    stamp = next((e.get("timestamp") for e in reversed(tracker.events)
+                  if e.get("event") == "user"), 0)
+    return f"{tracker.sender_id}:{stamp}"
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities", [])
+            if e.get("entity") == entity and e.get("value") is not None]
+
+
+def current_step(tracker: Tracker) -> str | None:
+    """The step in progress: from the active form, otherwise the last one recorded."""
+    loop = (tracker.active_loop or {}).get("name")
+    return LOOP_STEPS.get(loop) or tracker.get_slot("step")
+
+
+def session_id(tracker: Tracker) -> str | None:
+    return tracker.get_slot("session_id")
+
+
+def restart_boundary(tracker: Tracker) -> float:
+    """Timestamp of the last restart or session start: where a new transcript begins."""
+    for event in reversed(tracker.events):
+        if event.get("event") in ("restart", "session_started"):
+            return float(event.get("timestamp") or 0)
+    return 0.0
+
+
+def latest_user_timestamp(tracker: Tracker) -> float:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return float(event.get("timestamp") or 0)
+    return 0.0
+
+
+def enter_step(tracker: Tracker, step: str) -> list[EventType]:
+    """Record that the conversation reached `step` (slot and database)."""
+    sid = session_id(tracker)
+    if sid:
+        REPOSITORY.reach_step(sid, step)
+    return [SlotSet("step", step)]
+
+
+def parties_of(tracker: Tracker) -> list[str]:
+    value: Any = tracker.get_slot("parties")
+    return [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
+
+
+def progress_line(tracker: Tracker) -> str:
+    step = current_step(tracker)
+    return steps.progress(step) if step in steps.STEP_IDS else ""

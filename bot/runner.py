@@ -1,0 +1,178 @@
+"""Starting and stopping the three processes: Rasa server, action server, web app.
+
+Each child runs in its own process group so that Ctrl-C (or SIGTERM) stops all of
+them, children of children included, and a child that dies takes the others down
+with a message naming it, instead of leaving half a product running.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.model import rasa_executable
+from bot.settings import Settings
+
+STOP_GRACE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    command: Sequence[str]
+    health_url: str
+
+
+def action_server_spec(settings: Settings) -> ProcessSpec:
+    return ProcessSpec(
+        "action server",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+         "--port", str(settings.action_port)],
+        f"http://{settings.host}:{settings.action_port}/health",
+    )
+
+
+def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
+    return ProcessSpec(
+        "Rasa server",
+        [rasa_executable(), "run", "--model", str(model),
+         "--interface", settings.host, "--port", str(settings.rasa_port),
+         "--credentials", str(settings.root / "credentials.yml"),
+         "--endpoints", str(settings.root / "endpoints.yml")],
+        f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
+    )
+
+
+def web_app_spec(settings: Settings) -> ProcessSpec:
+    return ProcessSpec(
+        "web app",
+        [sys.executable, "-m", "bot.web", "--host", settings.host,
+         "--port", str(settings.web_port)],
+        f"http://{settings.host}:{settings.web_port}/healthz",
+    )
+
+
+def is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Stack:
+    """A set of child processes started together and stopped together."""
+
+    def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.children: list[tuple[ProcessSpec, subprocess.Popen]] = []
+
+    def start(self, spec: ProcessSpec) -> subprocess.Popen:
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            slug = spec.name.lower().replace(" ", "-")
+            output = open(self.log_dir / f"{slug}.log", "ab")  # noqa: SIM115 (child owns it)
+        process = subprocess.Popen(
+            list(spec.command), cwd=self.settings.root, env=self.settings.child_env(),
+            stdout=output, stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+        self.children.append((spec, process))
+        return process
+
+    def wait_healthy(self, timeout: float) -> None:
+        """Block until every child answers its health URL; raise if one dies or times out."""
+        deadline = time.monotonic() + timeout
+        pending = list(self.children)
+        while pending:
+            for spec, process in list(pending):
+                if process.poll() is not None:
+                    raise RuntimeError(f"the {spec.name} exited with code {process.returncode} "
+                                       "while starting; see its output above")
+                if is_healthy(spec.health_url):
+                    pending.remove((spec, process))
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(spec.name for spec, _ in pending)
+                raise TimeoutError(f"not ready after {timeout:.0f}s: {names}")
+            if pending:
+                time.sleep(0.5)
+
+    def first_exited(self) -> tuple[ProcessSpec, int] | None:
+        for spec, process in self.children:
+            if process.poll() is not None:
+                return spec, process.returncode
+        return None
+
+    def stop(self) -> None:
+        for _, process in self.children:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for _, process in self.children:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                process.wait()
+        self.children.clear()
+
+
+def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -> int:
+    """Start all three processes, print where to go, and stop them all on Ctrl-C."""
+    stack = Stack(settings)
+
+    def _terminate(signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        for spec in (action_server_spec(settings), rasa_server_spec(settings, model),
+                     web_app_spec(settings)):
+            stack.start(spec)
+        print("Starting the action server, the Rasa server and the web app "
+              "(the Rasa server takes about a minute to load the model)...", flush=True)
+        stack.wait_healthy(startup_timeout)
+        print(
+            "\nConcordia is running.\n"
+            f"  Web app:      http://{settings.host}:{settings.web_port}/\n"
+            f"  Chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook "
+            '{"sender": "me", "message": "hello"}\n'
+            f"  Actions:      http://{settings.host}:{settings.action_port}/health\n"
+            f"  Database:     {settings.database_url}\n"
+            "Press Ctrl-C to stop all three.\n",
+            flush=True,
+        )
+        while True:
+            exited = stack.first_exited()
+            if exited:
+                spec, code = exited
+                print(f"The {spec.name} stopped (exit code {code}); stopping the others.",
+                      file=sys.stderr)
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Could not start Concordia: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+        signal.signal(signal.SIGTERM, previous)
+        print("All processes stopped.", flush=True)

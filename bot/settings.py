@@ -1,0 +1,91 @@
+"""Configuration, read from environment variables in this one place.
+
+Every process (CLI, action server, web app, tests) builds its `Settings` here, so a
+variable means the same thing everywhere and the defaults are safe for one machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the variable and the fix."""
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a port number; set it to e.g. {default}") from None
+    if not 0 < value < 65536:
+        raise ConfigError(f"{name}={value} is out of range; use a port between 1 and 65535")
+    return value
+
+
+def default_database_url(root: Path = PROJECT_ROOT) -> str:
+    """The embedded default: an SQLite file in the git-ignored `var/` folder."""
+    return f"sqlite:///{root / 'var' / 'concordia.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings; see the README's configuration table."""
+
+    database_url: str
+    host: str
+    rasa_port: int
+    action_port: int
+    web_port: int
+    models_dir: Path
+    knowledge_dir: Path
+    root: Path
+    log_level: str
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        root = Path(env.get("CONCORDIA_ROOT") or PROJECT_ROOT)
+        return cls(
+            database_url=env.get("DATABASE_URL", "").strip() or default_database_url(root),
+            host=env.get("CONCORDIA_HOST", "").strip() or "127.0.0.1",
+            rasa_port=_port(env, "RASA_PORT", 5005),
+            action_port=_port(env, "ACTION_PORT", 5055),
+            web_port=_port(env, "WEB_PORT", 8000),
+            models_dir=Path(env.get("CONCORDIA_MODELS_DIR") or root / "models"),
+            knowledge_dir=Path(env.get("CONCORDIA_KNOWLEDGE_DIR") or root / "data" / "knowledge"),
+            root=root,
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+        )
+
+    def child_env(self) -> dict[str, str]:
+        """Environment for the Rasa, action and web processes (endpoints.yml reads it)."""
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.database_url,
+            ACTION_ENDPOINT_URL=self.action_endpoint_url,
+            RASA_PORT=str(self.rasa_port),
+            ACTION_PORT=str(self.action_port),
+            WEB_PORT=str(self.web_port),
+            CONCORDIA_ROOT=str(self.root),
+            CONCORDIA_KNOWLEDGE_DIR=str(self.knowledge_dir),
+            # Quiet TensorFlow's start-up banner; two cores do not need more threads.
+            TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        )
+        return env

@@ -1,0 +1,1 @@
+"""Storage: the assistant's tables, Rasa's event log, migrations and exports."""

@@ -1,0 +1,66 @@
+"""Engines and sessions for the one database URL the whole product shares."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseConfigError(RuntimeError):
+    """DATABASE_URL cannot be used; the message says why and how to fix it."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the Rasa server read while the action server writes; the busy timeout
+    # makes a second writer wait instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@functools.lru_cache(maxsize=8)
+def get_engine(url: str) -> Engine:
+    """One pooled engine per URL and process."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise DatabaseConfigError(
+            f"DATABASE_URL={url!r} is not a database URL ({exc}); "
+            "use e.g. sqlite:///var/concordia.db or postgresql://user@host/db"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@functools.lru_cache(maxsize=8)
+def _session_factory(url: str) -> sessionmaker:
+    return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A unit of work: committed on success, rolled back (and re-raised) on error."""
+    session = _session_factory(url)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,134 @@
+"""The assistant's own tables: the structured record of each session.
+
+Rasa's `events` table (the raw log, source of transcripts) lives in the same
+database but belongs to Rasa; it is deliberately not part of this metadata.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class MediationSession(Base):
+    __tablename__ = "mediation_sessions"
+
+    id = Column(String(32), primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    mode = Column(String(16), nullable=False, default="mediation")
+    status = Column(String(16), nullable=False, default="active")
+    topic = Column(Text)
+    step = Column(String(32), nullable=False, default="opening")
+    furthest_step = Column(String(32), nullable=False, default="opening")
+    summary = Column(Text)
+    # Rasa event timestamp from which this session's transcript starts.
+    transcript_from = Column(Float, nullable=False, default=0.0)
+    started_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    ended_at = Column(DateTime)
+
+    parties = relationship(
+        "Party", order_by="Party.position", cascade="all, delete-orphan", back_populates="session"
+    )
+    statements = relationship(
+        "Statement", order_by="Statement.id", cascade="all, delete-orphan", back_populates="session"
+    )
+    common_ground = relationship(
+        "CommonGround", order_by="CommonGround.id", cascade="all, delete-orphan"
+    )
+    measures = relationship(
+        "SessionMeasure", order_by="SessionMeasure.rank", cascade="all, delete-orphan"
+    )
+
+
+class Party(Base):
+    __tablename__ = "parties"
+    __table_args__ = (UniqueConstraint("session_id", "name"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    name = Column(String(200), nullable=False)
+    position = Column(Integer, nullable=False)
+
+    session = relationship("MediationSession", back_populates="parties")
+
+
+class Statement(Base):
+    """What was said about a party, classified as interest, position or option."""
+
+    __tablename__ = "statements"
+    # One user message yields at most one statement: Rasa retrying an action is harmless.
+    __table_args__ = (UniqueConstraint("session_id", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    party_id = Column(Integer, ForeignKey("parties.id", ondelete="CASCADE"))
+    message_id = Column(String(64), nullable=False)
+    kind = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False)
+    topics = Column(JSON, nullable=False, default=list)
+    lemmas = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    session = relationship("MediationSession", back_populates="statements")
+    party = relationship("Party")
+
+
+class CommonGround(Base):
+    __tablename__ = "common_ground"
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    source = Column(String(16), nullable=False)  # assistant | user
+    status = Column(String(16), nullable=False, default="proposed")  # proposed|confirmed|removed
+    evidence = Column(JSON, nullable=False, default=dict)
+    message_id = Column(String(64))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SessionMeasure(Base):
+    __tablename__ = "session_measures"
+    __table_args__ = (UniqueConstraint("session_id", "measure_id"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    measure_id = Column(String(80), nullable=False)
+    title = Column(Text, nullable=False)
+    source = Column(String(16), nullable=False)  # catalogue | user
+    status = Column(String(16), nullable=False, default="proposed")  # proposed|accepted|rejected
+    rank = Column(Integer, nullable=False)
+    reason = Column(Text, nullable=False, default="")
+    evidence = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,80 @@
+"""Transcripts, read from the `events` table that Rasa's SQLTrackerStore owns.
+
+The table is Rasa's: it is declared here only to be read (and kept out of our
+migrations). Columns used: sender_id, type_name, timestamp, intent_name, data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+
+from bot.store.db import get_engine
+
+# Metadata key under which the project's channels keep the text exactly as typed.
+VERBATIM_KEY = "verbatim_text"
+
+rasa_metadata = MetaData()
+events = Table(
+    "events",
+    rasa_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("type_name", String(255)),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    speaker: str  # "user" or "assistant"
+    text: str
+    intent: str | None
+    confidence: float | None
+    timestamp: float
+
+    def as_dict(self) -> dict:
+        return {
+            "speaker": self.speaker,
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": self.confidence,
+            "timestamp": datetime.fromtimestamp(self.timestamp, timezone.utc).isoformat(),
+        }
+
+
+def read_transcript(database_url: str, sender_id: str, start: float = 0.0,
+                    end: float | None = None) -> list[TranscriptLine]:
+    """User and bot messages of one conversation between two event timestamps."""
+    engine = get_engine(database_url)
+    if not inspect(engine).has_table("events"):
+        return []  # Rasa has not written anything to this database yet
+    query = (
+        select(events.c.type_name, events.c.timestamp, events.c.intent_name, events.c.data)
+        .where(events.c.sender_id == sender_id, events.c.type_name.in_(["user", "bot"]),
+               events.c.timestamp >= start)
+        .order_by(events.c.timestamp, events.c.id)
+    )
+    if end is not None:
+        query = query.where(events.c.timestamp < end)
+    lines = []
+    with engine.connect() as connection:
+        for type_name, timestamp, intent_name, raw in connection.execute(query):
+            data = json.loads(raw or "{}")
+            if type_name == "user":
+                intent = (data.get("parse_data") or {}).get("intent") or {}
+                verbatim = (data.get("metadata") or {}).get(VERBATIM_KEY)
+                text = verbatim if isinstance(verbatim, str) else data.get("text") or ""
+                lines.append(TranscriptLine("user", text,
+                                            intent.get("name") or intent_name,
+                                            intent.get("confidence"), timestamp))
+            else:
+                lines.append(TranscriptLine("assistant", data.get("text") or "", None, None,
+                                            timestamp))
+    return lines

@@ -1,0 +1,21 @@
+"""`python -m bot.web --host H --port P` runs the web app (started by `concordia run`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.settings import Settings
+from bot.web.app import create_app
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(description="Concordia web app")
+    parser.add_argument("--host", default=settings.host)
+    parser.add_argument("--port", type=int, default=settings.web_port)
+    args = parser.parse_args()
+    create_app(settings).run(host=args.host, port=args.port, access_log=False, workers=1)
+
+
+if __name__ == "__main__":
+    main()

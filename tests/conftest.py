@@ -1,0 +1,62 @@
+"""Shared fixtures: real knowledge files, the spaCy analyser, real databases."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.analysis import Analyser
+from bot.knowledge import Knowledge, load_knowledge
+from bot.settings import PROJECT_ROOT
+from bot.store.migrate import upgrade
+
+KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+# PostgreSQL with trust auth on loopback (started by .ci/run if it is down).
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CONCORDIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge(KNOWLEDGE_DIR)
+
+
+@pytest.fixture(scope="session")
+def analyser(knowledge: Knowledge) -> Analyser:
+    return Analyser(knowledge.topics)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'concordia.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"concordia_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        from bot.store.db import get_engine
+
+        get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> str:
+    """The storage suite runs against both real databases."""
+    url = request.getfixturevalue(f"{request.param}_url")
+    upgrade(url)
+    return url
