@@ -32,6 +32,7 @@ db-upgrade: install          ## apply database migrations
 
 lint: install
 	$(BIN)/ruff check bot actions connectors tests
+	$(BIN)/ruff format --check bot actions connectors tests
 
 test-stories: install        ## Rasa test stories, failing on any prediction error
 	$(CONCORDIA) test stories

@@ -37,7 +37,17 @@ from bot.references import match_titles, referenced_numbers
 
 MEASURES_PER_PAGE = 3
 DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
+NAVIGATION_INTENTS = frozenset({"go_back", "skip_step", "restart", "goodbye"})
 REMOVE_WORDS = re.compile(r"\b(remove|delete|drop|strike|cross out|take out)\b", re.IGNORECASE)
+
+
+def _not_for_this_slot(value: Any, tracker: Tracker) -> bool:
+    """True when there is nothing the user said for this slot to validate.
+
+    Rasa also hands a form the slots that were *cleared* since the last message (for
+    example by "go back"), and those must not be read as an answer.
+    """
+    return value is None or latest_intent(tracker) in NAVIGATION_INTENTS
 
 
 # -- Step 2: context ----------------------------------------------------------------------
@@ -45,8 +55,9 @@ class AskTopic(Action):
     def name(self) -> str:
         return "action_ask_topic"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         events = enter_step(tracker, "context")
         sid = session_id(tracker)
         previous = REPOSITORY.get(sid).topic if sid else None
@@ -60,13 +71,15 @@ class AskParties(Action):
     def name(self) -> str:
         return "action_ask_parties"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         draft = tracker.get_slot("party_draft") or []
         if draft:
             dispatcher.utter_message(
                 text=f"So far I have {join_names(draft)}. A mediation needs at least two "
-                     "parties: who is on the other side?")
+                "parties: who is on the other side?"
+            )
         else:
             dispatcher.utter_message(response="utter_ask_parties")
         return []
@@ -76,21 +89,29 @@ class ValidateContextForm(FormValidationAction):
     def name(self) -> str:
         return "validate_context_form"
 
-    def validate_topic(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> dict[str, Any]:
+    def validate_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _not_for_this_slot(value, tracker):
+            return {"topic": None}
         text = verbatim_text(tracker)
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
             return {"topic": None}
         if latest_intent(tracker) in SMALL_TALK_INTENTS and len(text.split()) <= 3:
-            dispatcher.utter_message(text="I need a few words about the dispute itself, "
-                                          "for example “access to the river after the new dam”.")
+            dispatcher.utter_message(
+                text="I need a few words about the dispute itself, "
+                "for example “access to the river after the new dam”."
+            )
             return {"topic": None}
         REPOSITORY.set_topic(session_id(tracker), text)
         return {"topic": text}
 
-    def validate_parties(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> dict[str, Any]:
+    def validate_parties(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _not_for_this_slot(value, tracker):
+            return {"parties": None}
         text = verbatim_text(tracker)
         if latest_intent(tracker) in SMALL_TALK_INTENTS and len(text.split()) <= 2:
             dispatcher.utter_message(text="Please name the parties themselves.")
@@ -99,7 +120,8 @@ class ValidateContextForm(FormValidationAction):
         if parsed.too_long:
             dispatcher.utter_message(
                 text="That name is very long. Please give each party a short name "
-                     "(up to 120 characters), separated by commas or “and”.")
+                "(up to 120 characters), separated by commas or “and”."
+            )
             return {"parties": None}
         draft = tracker.get_slot("party_draft") or []
         merged, repeated = merge_parties(draft, list(parsed.names))
@@ -107,7 +129,8 @@ class ValidateContextForm(FormValidationAction):
         if twice:
             dispatcher.utter_message(
                 text=f"You named {join_names(sorted(set(twice)))} more than once; "
-                     "I count each party once.")
+                "I count each party once."
+            )
         if len(merged) < 2:
             if not merged:
                 dispatcher.utter_message(text="I couldn't find any names there.")
@@ -122,8 +145,9 @@ class AskInterestStatement(Action):
     def name(self) -> str:
         return "action_ask_interest_statement"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot("pending_statement"):
             return []  # a clarifying question is open; asking again would bury it
         parties = parties_of(tracker)
@@ -134,14 +158,14 @@ class AskInterestStatement(Action):
             events.append(SlotSet("current_party", party))
             dispatcher.utter_message(
                 text=f"{steps.progress('interests')}. For each party, tell me what it needs, "
-                     "fears or hopes for: the reasons behind what it asks. Positions "
-                     "(demands) are noted too, and I'll help find the interest beneath them.")
+                "fears or hopes for: the reasons behind what it asks. Positions "
+                "(demands) are noted too, and I'll help find the interest beneath them."
+            )
         count = REPOSITORY.count_statements(session_id(tracker), party, "interest")
         if count == 0:
             text = f"What matters to {party}? What does {party} need, or worry about?"
         else:
-            text = (f"Anything else that matters to {party}? "
-                    f"When {party} is covered, say “done”.")
+            text = f"Anything else that matters to {party}? When {party} is covered, say “done”."
         dispatcher.utter_message(text=text, buttons=[DONE_BUTTON])
         return events
 
@@ -150,8 +174,11 @@ class ValidateInterestsForm(FormValidationAction):
     def name(self) -> str:
         return "validate_interests_form"
 
-    def validate_interest_statement(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_interest_statement(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _not_for_this_slot(value, tracker):
+            return {"interest_statement": None}
         sid = session_id(tracker)
         parties = parties_of(tracker)
         current = tracker.get_slot("current_party") or (parties[0] if parties else None)
@@ -170,9 +197,11 @@ class ValidateInterestsForm(FormValidationAction):
         if intent in SMALL_TALK_INTENTS:
             return keep_asking
 
-        party = (find_named_party(text, parties)
-                 or next((p for p in entity_values(tracker, "party") if p in parties), None)
-                 or current)
+        party = (
+            find_named_party(text, parties)
+            or next((p for p in entity_values(tracker, "party") if p in parties), None)
+            or current
+        )
         analysis = ANALYSER.analyse(text)
         about = "" if party == current else f" (about {party})"
         if intent == "state_position":
@@ -182,7 +211,8 @@ class ValidateInterestsForm(FormValidationAction):
             REPOSITORY.add_statement(sid, message_id(tracker), party, "option", analysis)
             dispatcher.utter_message(
                 text=f"I've noted that as an option{about} for the measures step. "
-                     f"Which interest of {party} would it serve?")
+                f"Which interest of {party} would it serve?"
+            )
         else:
             REPOSITORY.add_statement(sid, message_id(tracker), party, "interest", analysis)
             labels = [KNOWLEDGE.topics[t].label.lower() for t in analysis.topics]
@@ -191,18 +221,23 @@ class ValidateInterestsForm(FormValidationAction):
         return keep_asking
 
     @staticmethod
-    def _next_party(dispatcher: CollectingDispatcher, sid: str, parties: list[str],
-                    current: str | None) -> dict[str, Any]:
+    def _next_party(
+        dispatcher: CollectingDispatcher, sid: str, parties: list[str], current: str | None
+    ) -> dict[str, Any]:
         if current and REPOSITORY.count_statements(sid, current, "interest") == 0:
             dispatcher.utter_message(
                 text=f"I haven't noted any interest for {current} yet, and the common ground "
-                     f"is built from interests. What does {current} need? "
-                     "(To leave this step anyway, say “skip”.)")
+                f"is built from interests. What does {current} need? "
+                "(To leave this step anyway, say “skip”.)"
+            )
             return {"interest_statement": None, "pending_statement": None}
         index = parties.index(current) + 1 if current in parties else len(parties)
         if index < len(parties):
-            return {"interest_statement": None, "pending_statement": None,
-                    "current_party": parties[index]}
+            return {
+                "interest_statement": None,
+                "pending_statement": None,
+                "current_party": parties[index],
+            }
         return {"interest_statement": "done", "pending_statement": None, "current_party": None}
 
 
@@ -215,8 +250,9 @@ class AskCommonGroundFeedback(Action):
     def name(self) -> str:
         return "action_ask_common_ground_feedback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         sid = session_id(tracker)
         events: list[EventType] = []
         buttons = [{"title": "Yes, that's right", "payload": "/affirm"}, DONE_BUTTON]
@@ -232,19 +268,23 @@ class AskCommonGroundFeedback(Action):
             if not found:
                 dispatcher.utter_message(
                     text=f"{header} I couldn't find shared interests in the words used so far. "
-                         "Do you see common ground? Tell me in your own words, or say “done”.",
-                    buttons=[DONE_BUTTON])
+                    "Do you see common ground? Tell me in your own words, or say “done”.",
+                    buttons=[DONE_BUTTON],
+                )
                 return events
             dispatcher.utter_message(
                 text=f"{header} Here is what the parties seem to share, and why I think so:\n"
-                     f"{_numbered([item.text for item in found])}")
+                f"{_numbered([item.text for item in found])}"
+            )
         else:
             current = [c.text for c in REPOSITORY.common_ground(sid)]
             if current:
                 dispatcher.utter_message(text=f"The common ground so far:\n{_numbered(current)}")
         dispatcher.utter_message(
             text="Does this capture it? Say yes to confirm, “remove 2” to drop a point, "
-                 "or add common ground in your own words.", buttons=buttons)
+            "or add common ground in your own words.",
+            buttons=buttons,
+        )
         return events
 
 
@@ -252,8 +292,11 @@ class ValidateCommonGroundForm(FormValidationAction):
     def name(self) -> str:
         return "validate_common_ground_form"
 
-    def validate_common_ground_feedback(self, value: Any, dispatcher: CollectingDispatcher,
-                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_common_ground_feedback(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _not_for_this_slot(value, tracker):
+            return {"common_ground_feedback": None}
         sid = session_id(tracker)
         intent = latest_intent(tracker)
         text = verbatim_text(tracker)
@@ -269,7 +312,8 @@ class ValidateCommonGroundForm(FormValidationAction):
             numbers = referenced_numbers(text, len(items))
             if not numbers:
                 dispatcher.utter_message(
-                    text=f"Which point should I remove? Give its number (1 to {len(items)}).")
+                    text=f"Which point should I remove? Give its number (1 to {len(items)})."
+                )
                 return again
             chosen = [items[n - 1] for n in numbers]
             REPOSITORY.set_common_ground_status(sid, [c.id for c in chosen], "removed")
@@ -278,7 +322,8 @@ class ValidateCommonGroundForm(FormValidationAction):
         if intent == "deny":
             dispatcher.utter_message(
                 text="What isn't right? Say “remove” and the number, or tell me the common "
-                     "ground as you see it.")
+                "ground as you see it."
+            )
             return again
         if intent in SMALL_TALK_INTENTS:
             return again
@@ -290,15 +335,18 @@ class ValidateCommonGroundForm(FormValidationAction):
 # -- Step 5: confidence-building measures ---------------------------------------------------
 def _case_profile(sid: str) -> CaseProfile:
     analyses = [s.analysis for s in REPOSITORY.statements(sid, kinds=("interest", "option"))]
-    shared = {t for c in REPOSITORY.common_ground(sid) for t in (c.evidence or {}).get("topics", [])}
+    shared = {
+        t for c in REPOSITORY.common_ground(sid) for t in (c.evidence or {}).get("topics", [])
+    }
     return CaseProfile.from_analyses(analyses, shared)
 
 
 def _propose_next_page(sid: str) -> list[str]:
     """Rank for this case, store the next few unseen measures, return their ids."""
     seen = [m.measure_id for m in REPOSITORY.measures(sid)]
-    ranked = rank_measures(KNOWLEDGE.measures.values(), _case_profile(sid), KNOWLEDGE.topics,
-                           exclude=seen)[:MEASURES_PER_PAGE]
+    ranked = rank_measures(
+        KNOWLEDGE.measures.values(), _case_profile(sid), KNOWLEDGE.topics, exclude=seen
+    )[:MEASURES_PER_PAGE]
     REPOSITORY.propose_measures(sid, ranked)
     return [r.measure.id for r in ranked]
 
@@ -307,20 +355,23 @@ class AskMeasureDecision(Action):
     def name(self) -> str:
         return "action_ask_measure_decision"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         sid = session_id(tracker)
         events: list[EventType] = []
         shown = tracker.get_slot("shown_measures") or []
         if tracker.get_slot("step") != "measures":
             events = enter_step(tracker, "measures")
             if not shown:
-                shown = [m.measure_id for m in REPOSITORY.measures(sid)
-                         if m.source == "catalogue"][-MEASURES_PER_PAGE:] or _propose_next_page(sid)
+                shown = [m.measure_id for m in REPOSITORY.measures(sid) if m.source == "catalogue"][
+                    -MEASURES_PER_PAGE:
+                ] or _propose_next_page(sid)
                 events.append(SlotSet("shown_measures", shown))
             dispatcher.utter_message(
                 text=f"{steps.progress('measures')}. From the catalogue, ranked for this case "
-                     "by the interests and common ground, each with why it fits:")
+                "by the interests and common ground, each with why it fits:"
+            )
         by_id = {m.measure_id: m for m in REPOSITORY.measures(sid)}
         lines, buttons = [], []
         for number, measure_id in enumerate(shown, start=1):
@@ -330,10 +381,18 @@ class AskMeasureDecision(Action):
             mark = "" if measure.status == "proposed" else f" [{measure.status}]"
             lines.append(f"{number}. {measure.title}{mark}: {measure.reason}")
             if measure.status == "proposed":
-                buttons.append({"title": f"Accept {number}",
-                                "payload": f'/accept_measure{{"measure_id":"{measure_id}"}}'})
-                buttons.append({"title": f"Reject {number}",
-                                "payload": f'/reject_measure{{"measure_id":"{measure_id}"}}'})
+                buttons.append(
+                    {
+                        "title": f"Accept {number}",
+                        "payload": f'/accept_measure{{"measure_id":"{measure_id}"}}',
+                    }
+                )
+                buttons.append(
+                    {
+                        "title": f"Reject {number}",
+                        "payload": f'/reject_measure{{"measure_id":"{measure_id}"}}',
+                    }
+                )
         agreed = [m.title for m in by_id.values() if m.status == "accepted"]
         if lines:
             dispatcher.utter_message(text="\n".join(lines))
@@ -342,7 +401,9 @@ class AskMeasureDecision(Action):
         buttons += [{"title": "More options", "payload": "/more_measures"}, DONE_BUTTON]
         dispatcher.utter_message(
             text="Accept or reject a measure (e.g. “accept 1”), ask for more, propose your "
-                 "own, or say “done”.", buttons=buttons)
+            "own, or say “done”.",
+            buttons=buttons,
+        )
         return events
 
 
@@ -350,8 +411,11 @@ class ValidateMeasuresForm(FormValidationAction):
     def name(self) -> str:
         return "validate_measures_form"
 
-    def validate_measure_decision(self, value: Any, dispatcher: CollectingDispatcher,
-                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_measure_decision(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _not_for_this_slot(value, tracker):
+            return {"measure_decision": None}
         sid = session_id(tracker)
         intent = latest_intent(tracker)
         text = verbatim_text(tracker)
@@ -368,8 +432,10 @@ class ValidateMeasuresForm(FormValidationAction):
         if intent == "more_measures":
             page = _propose_next_page(sid)
             if not page:
-                dispatcher.utter_message(text="Those are all the catalogue's measures that fit "
-                                              "this case. You can propose your own.")
+                dispatcher.utter_message(
+                    text="Those are all the catalogue's measures that fit "
+                    "this case. You can propose your own."
+                )
                 return again
             return {"measure_decision": None, "shown_measures": page}
         if intent == "propose_option":
@@ -385,25 +451,30 @@ class ValidateMeasuresForm(FormValidationAction):
             else:
                 dispatcher.utter_message(
                     text=f"Which one? Give its number, for example “accept 1” or “reject 2” "
-                         f"(1 to {len(shown)}).")
+                    f"(1 to {len(shown)})."
+                )
                 return again
         if chosen and intent in ("accept_measure", "affirm"):
             status = "accepted"
         elif chosen and intent in ("reject_measure", "deny"):
             status = "rejected"
         elif chosen:
-            dispatcher.utter_message(text="Do you want to accept or reject it? Say “accept "
-                                          f"{shown.index(chosen[0]) + 1}” or “reject ...”.")
+            dispatcher.utter_message(
+                text="Do you want to accept or reject it? Say “accept "
+                f"{shown.index(chosen[0]) + 1}” or “reject ...”."
+            )
             return again
         else:
             dispatcher.utter_message(
                 text="I can accept or reject a listed measure, show more, note a measure you "
-                     "propose (“what if we …”), or finish (“done”).")
+                "propose (“what if we …”), or finish (“done”)."
+            )
             return again
         for measure_id in chosen:
             REPOSITORY.set_measure_status(sid, measure_id, status)
         dispatcher.utter_message(
-            text=f"{status.capitalize()}: " + "; ".join(by_id[m].title for m in chosen) + ".")
+            text=f"{status.capitalize()}: " + "; ".join(by_id[m].title for m in chosen) + "."
+        )
         return again
 
     @staticmethod

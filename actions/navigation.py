@@ -14,15 +14,17 @@ from bot import steps
 def _leave_loop(*slots: str) -> list[EventType]:
     """Deactivate the current form and clear the slots of the step being reopened."""
     return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-        SlotSet(slot, None) for slot in slots]
+        SlotSet(slot, None) for slot in slots
+    ]
 
 
 class Help(Action):
     def name(self) -> str:
         return "action_help"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         step = current_step(tracker) if session_id(tracker) else None
         dispatcher.utter_message(response=f"utter_help_{step or 'start'}")
         if step:
@@ -34,14 +36,16 @@ class WhereAreWe(Action):
     def name(self) -> str:
         return "action_where_are_we"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         sid = session_id(tracker)
         step = current_step(tracker)
         if not sid or not step:
             dispatcher.utter_message(
                 text="We haven't started yet. Say “start a mediation” to begin.",
-                buttons=[{"title": "Start a mediation", "payload": "/start_mediation"}])
+                buttons=[{"title": "Start a mediation", "payload": "/start_mediation"}],
+            )
             return []
         record = REPOSITORY.get(sid)
         facts = []
@@ -63,41 +67,61 @@ class WhereAreWe(Action):
         focus = f" We're on {party}'s interests." if party else ""
         dispatcher.utter_message(
             text=f"We are at {steps.progress(step)}{status}.{recorded}{focus} "
-                 f"Session reference: {sid}.")
+            f"Session reference: {sid}."
+        )
         return []
 
 
 class GoBack(Action):
-    """Reopen the previous step; the rules then start that step's form."""
+    """Reopen the previous step. It always closes the active form (Rasa's rules need one
+    consistent outcome per action); the rules then open the right step's form."""
 
     def name(self) -> str:
         return "action_go_back"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         step = current_step(tracker)
         sid = session_id(tracker)
         if step == "interests":
-            dispatcher.utter_message(text="Back to the context. What you said about parties "
-                                          "who stay in the list is kept.")
-            return _leave_loop("topic", "parties", "party_draft", "current_party",
-                               "interest_statement", "pending_statement")
+            dispatcher.utter_message(
+                text="Back to the context. What you said about parties "
+                "who stay in the list is kept."
+            )
+            return _leave_loop(
+                "topic",
+                "parties",
+                "party_draft",
+                "current_party",
+                "interest_statement",
+                "pending_statement",
+            )
         if step == "common_ground":
             parties = parties_of(tracker)
-            dispatcher.utter_message(text="Back to the interests. Everything noted is kept; "
-                                          "add what was missing.")
-            return _leave_loop("interest_statement", "pending_statement", "step",
-                               "common_ground_feedback") + [
-                SlotSet("current_party", parties[0] if parties else None)]
+            dispatcher.utter_message(
+                text="Back to the interests. Everything noted is kept; add what was missing."
+            )
+            return [
+                *_leave_loop(
+                    "interest_statement", "pending_statement", "step", "common_ground_feedback"
+                ),
+                SlotSet("current_party", parties[0] if parties else None),
+            ]
         if step == "measures":
             dispatcher.utter_message(text="Back to the common ground.")
             return _leave_loop("common_ground_feedback", "measure_decision", "step")
         if step == "summary" and sid:
             REPOSITORY.reopen(sid)
             dispatcher.utter_message(text="Back to the measures; the session is open again.")
-            return [SlotSet("measure_decision", None), SlotSet("step", None)]
-        dispatcher.utter_message(text="There is no earlier step to go back to from here.")
-        return []
+            return _leave_loop("measure_decision", "step")
+        if step == "context":
+            dispatcher.utter_message(
+                text="The context is the first step: there is nothing earlier to go back to."
+            )
+        else:
+            dispatcher.utter_message(text="There is no earlier step to go back to from here.")
+        return _leave_loop()
 
 
 class SkipStep(Action):
@@ -106,28 +130,33 @@ class SkipStep(Action):
     def name(self) -> str:
         return "action_skip_step"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         step = current_step(tracker)
         if step == "context":
-            dispatcher.utter_message(text="This step can't be skipped: everything after it "
-                                          "builds on the topic and the parties.")
-            return []
+            dispatcher.utter_message(
+                text="This step can't be skipped: everything after it "
+                "builds on the topic and the parties."
+            )
+            return _leave_loop()
         if step in ("interests", "common_ground", "measures"):
             label = steps.get_step(step).label.lower()
             dispatcher.utter_message(text=f"Skipping {label}. You can come back with “go back”.")
             return _leave_loop("pending_statement")
-        dispatcher.utter_message(text="There is no step in progress to skip. "
-                                      "Say “start a mediation” to begin one.")
-        return []
+        dispatcher.utter_message(
+            text="There is no step in progress to skip. Say “start a mediation” to begin one."
+        )
+        return _leave_loop()
 
 
 class Goodbye(Action):
     def name(self) -> str:
         return "action_goodbye"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         sid = session_id(tracker)
         if not sid:
             dispatcher.utter_message(text="Goodbye.")
@@ -143,8 +172,9 @@ class Restart(Action):
     def name(self) -> str:
         return "action_restart"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         sid = session_id(tracker)
         if sid:
             REPOSITORY.finish(sid, "abandoned")

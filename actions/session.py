@@ -39,8 +39,15 @@ LOOP_STEPS = {
 }
 # Slots that belong to one mediation; cleared when a new one starts.
 MEDIATION_SLOTS = (
-    "topic", "parties", "party_draft", "current_party", "interest_statement",
-    "pending_statement", "common_ground_feedback", "measure_decision", "shown_measures",
+    "topic",
+    "parties",
+    "party_draft",
+    "current_party",
+    "interest_statement",
+    "pending_statement",
+    "common_ground_feedback",
+    "measure_decision",
+    "shown_measures",
 )
 SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
 
@@ -61,14 +68,18 @@ def message_id(tracker: Tracker) -> str:
     message = tracker.latest_message or {}
     if message.get("message_id"):
         return str(message["message_id"])
-    stamp = next((e.get("timestamp") for e in reversed(tracker.events)
-                  if e.get("event") == "user"), 0)
+    stamp = next(
+        (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"), 0
+    )
     return f"{tracker.sender_id}:{stamp}"
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
-    return [str(e.get("value")) for e in (tracker.latest_message or {}).get("entities", [])
-            if e.get("entity") == entity and e.get("value") is not None]
+    return [
+        str(e.get("value"))
+        for e in (tracker.latest_message or {}).get("entities", [])
+        if e.get("entity") == entity and e.get("value") is not None
+    ]
 
 
 def current_step(tracker: Tracker) -> str | None:

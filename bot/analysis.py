@@ -17,21 +17,99 @@ from bot.knowledge.lexicon import Topic
 
 # Words that appear in almost every interest statement and so prove nothing shared.
 FILLER_LEMMAS = frozenset(
-    """
-    need want worry concern fear hope think feel believe like know say tell make get go
-    come see look let thing way lot people side party country government community
-    really also very much many just even still well able sure important matter care
-    both other each every one two first new good bad time year day week month must
-    should would could will shall can may might
-    """.split()
+    [
+        "need",
+        "want",
+        "worry",
+        "concern",
+        "fear",
+        "hope",
+        "think",
+        "feel",
+        "believe",
+        "like",
+        "know",
+        "say",
+        "tell",
+        "make",
+        "get",
+        "go",
+        "come",
+        "see",
+        "look",
+        "let",
+        "thing",
+        "way",
+        "lot",
+        "people",
+        "side",
+        "party",
+        "country",
+        "government",
+        "community",
+        "really",
+        "also",
+        "very",
+        "much",
+        "many",
+        "just",
+        "even",
+        "still",
+        "well",
+        "able",
+        "sure",
+        "important",
+        "matter",
+        "care",
+        "both",
+        "other",
+        "each",
+        "every",
+        "one",
+        "two",
+        "first",
+        "new",
+        "good",
+        "bad",
+        "time",
+        "year",
+        "day",
+        "week",
+        "month",
+        "must",
+        "should",
+        "would",
+        "could",
+        "will",
+        "shall",
+        "can",
+        "may",
+        "might",
+    ]
 )
 
 # Surface cues of a demand or fixed stance; used as evidence when coaching a position.
 POSITION_CUES = frozenset(
-    """
-    must demand demands insist insists never non-negotiable nonnegotiable ultimatum
-    unless immediately refuse refuses require requires only withdraw final
-    """.split()
+    [
+        "must",
+        "demand",
+        "demands",
+        "insist",
+        "insists",
+        "never",
+        "non-negotiable",
+        "nonnegotiable",
+        "ultimatum",
+        "unless",
+        "immediately",
+        "refuse",
+        "refuses",
+        "require",
+        "requires",
+        "only",
+        "withdraw",
+        "final",
+    ]
 )
 
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -76,7 +154,9 @@ class Analyser:
         lemmas = tuple(
             token.lemma_.lower()
             for token in doc
-            if not token.is_stop and not token.is_punct and len(token) > 1
+            if not token.is_stop
+            and not token.is_punct
+            and len(token) > 1
             and _WORD.search(token.text)
         )
         topics: dict[str, list[str]] = {}

@@ -14,7 +14,6 @@ from bot.settings import ConfigError, Settings
 from bot.store.db import DatabaseConfigError
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
 
-
 # Held-out macro F1 below which `make test` fails; see the README for how it was set.
 NLU_MIN_MACRO_F1 = 0.85
 
@@ -28,8 +27,10 @@ def _prepare(settings: Settings) -> None:
     from bot.store.migrate import upgrade
 
     knowledge = load_knowledge(settings.knowledge_dir)
-    print(f"Knowledge: {len(knowledge.measures)} measures, {len(knowledge.topics)} topics, "
-          f"{len(knowledge.channels)} channels.")
+    print(
+        f"Knowledge: {len(knowledge.measures)} measures, {len(knowledge.topics)} topics, "
+        f"{len(knowledge.channels)} channels."
+    )
     upgrade(settings.database_url)
 
 
@@ -56,9 +57,16 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
         stack.start(action_server_spec(settings))
         stack.wait_healthy(120)
         return subprocess.call(
-            [rasa_executable(), "shell", "--model", str(model),
-             "--endpoints", str(settings.root / "endpoints.yml")],
-            cwd=settings.root, env=settings.child_env(),
+            [
+                rasa_executable(),
+                "shell",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(settings.root / "endpoints.yml"),
+            ],
+            cwd=settings.root,
+            env=settings.child_env(),
         )
     finally:
         stack.stop()
@@ -66,14 +74,25 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     knowledge = load_knowledge(settings.knowledge_dir)
-    print(f"Knowledge files are valid ({len(knowledge.measures)} measures, "
-          f"{len(knowledge.topics)} topics, {len(knowledge.channels)} channels).")
+    print(
+        f"Knowledge files are valid ({len(knowledge.measures)} measures, "
+        f"{len(knowledge.topics)} topics, {len(knowledge.channels)} channels)."
+    )
     return subprocess.call(
-        [rasa_executable(), "data", "validate", "--fail-on-warnings",
-         "--config", str(settings.root / "config.yml"),
-         "--domain", str(settings.root / "domain.yml"),
-         "--data", *(str(settings.root / d) for d in TRAINING_DIRS)],
-        cwd=settings.root, env=settings.child_env(),
+        [
+            rasa_executable(),
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--config",
+            str(settings.root / "config.yml"),
+            "--domain",
+            str(settings.root / "domain.yml"),
+            "--data",
+            *(str(settings.root / d) for d in TRAINING_DIRS),
+        ],
+        cwd=settings.root,
+        env=settings.child_env(),
     )
 
 
@@ -89,25 +108,44 @@ def cmd_sessions_list(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     repository = SessionRepository(settings.database_url)
-    rows = repository.list_sessions(limit=args.limit, offset=args.offset,
-                                    status=args.status, mode=args.mode)
+    rows = repository.list_sessions(
+        limit=args.limit, offset=args.offset, status=args.status, mode=args.mode
+    )
     if args.format == "json":
-        print(json.dumps([{
-            "id": r.id, "sender_id": r.sender_id, "mode": r.mode, "status": r.status,
-            "step": r.step, "furthest_step": r.furthest_step, "topic": r.topic,
-            "parties": [p.name for p in r.parties],
-            "started_at": r.started_at.isoformat() + "Z",
-        } for r in rows], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "sender_id": r.sender_id,
+                        "mode": r.mode,
+                        "status": r.status,
+                        "step": r.step,
+                        "furthest_step": r.furthest_step,
+                        "topic": r.topic,
+                        "parties": [p.name for p in r.parties],
+                        "started_at": r.started_at.isoformat() + "Z",
+                    }
+                    for r in rows
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     if not rows:
         print("No sessions yet.")
         return 0
-    print(f"{'ID':<20} {'STARTED (UTC)':<17} {'MODE':<9} {'STATUS':<9} {'STEP':<13} TOPIC / PARTIES")
+    print(
+        f"{'ID':<20} {'STARTED (UTC)':<17} {'MODE':<9} {'STATUS':<9} {'STEP':<13} TOPIC / PARTIES"
+    )
     for r in rows:
         parties = ", ".join(p.name for p in r.parties)
         topic = (r.topic or "").replace("\n", " ")[:40]
-        print(f"{r.id:<20} {r.started_at:%Y-%m-%d %H:%M} {r.mode:<9} {r.status:<9} "
-              f"{r.furthest_step:<13} {topic}{' / ' + parties if parties else ''}")
+        print(
+            f"{r.id:<20} {r.started_at:%Y-%m-%d %H:%M} {r.mode:<9} {r.status:<9} "
+            f"{r.furthest_step:<13} {topic}{' / ' + parties if parties else ''}"
+        )
     return 0
 
 
@@ -131,10 +169,20 @@ def cmd_sessions_export(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_test_stories(settings: Settings, args: argparse.Namespace) -> int:
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
     return subprocess.call(
-        [rasa_executable(), "test", "core", "--model", str(model),
-         "--stories", str(settings.root / "tests" / "stories"),
-         "--fail-on-prediction-errors", "--out", str(settings.root / "results" / "core")],
-        cwd=settings.root, env=settings.child_env(),
+        [
+            rasa_executable(),
+            "test",
+            "core",
+            "--model",
+            str(model),
+            "--stories",
+            str(settings.root / "tests" / "stories"),
+            "--fail-on-prediction-errors",
+            "--out",
+            str(settings.root / "results" / "core"),
+        ],
+        cwd=settings.root,
+        env=settings.child_env(),
     )
 
 
@@ -144,52 +192,73 @@ def cmd_test_nlu(settings: Settings, args: argparse.Namespace) -> int:
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
     out = settings.root / "results" / "nlu-holdout"
     subprocess.run(
-        [rasa_executable(), "test", "nlu", "--model", str(model),
-         "--nlu", str(settings.root / "tests" / "nlu" / "holdout.yml"), "--out", str(out)],
-        cwd=settings.root, env=settings.child_env(), check=True,
+        [
+            rasa_executable(),
+            "test",
+            "nlu",
+            "--model",
+            str(model),
+            "--nlu",
+            str(settings.root / "tests" / "nlu" / "holdout.yml"),
+            "--out",
+            str(out),
+        ],
+        cwd=settings.root,
+        env=settings.child_env(),
+        check=True,
     )
     scores = read_intent_report(out / "intent_report.json")
-    print(f"Held-out NLU: macro F1 {scores.macro_f1:.3f}, weighted F1 "
-          f"{scores.weighted_f1:.3f}, accuracy {scores.accuracy:.3f} "
-          f"(threshold: macro F1 >= {args.min_f1:.2f})")
+    print(
+        f"Held-out NLU: macro F1 {scores.macro_f1:.3f}, weighted F1 "
+        f"{scores.weighted_f1:.3f}, accuracy {scores.accuracy:.3f} "
+        f"(threshold: macro F1 >= {args.min_f1:.2f})"
+    )
     print("Weakest intents: " + ", ".join(f"{n} {f:.2f}" for n, f in scores.worst()))
     if scores.macro_f1 < args.min_f1:
-        print(f"FAILED: macro F1 {scores.macro_f1:.3f} is below {args.min_f1:.2f}; "
-              f"see {out / 'intent_errors.json'}", file=sys.stderr)
+        print(
+            f"FAILED: macro F1 {scores.macro_f1:.3f} is below {args.min_f1:.2f}; "
+            f"see {out / 'intent_errors.json'}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="concordia", description="Concordia mediation assistant")
+    parser = argparse.ArgumentParser(prog="concordia", description="Concordia mediation assistant")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("run", help="train if needed, then start Rasa, actions and web app"
-                        ).set_defaults(func=cmd_run)
+    commands.add_parser(
+        "run", help="train if needed, then start Rasa, actions and web app"
+    ).set_defaults(func=cmd_run)
     train = commands.add_parser("train", help="train a model if config, domain or data changed")
     train.add_argument("--force", action="store_true", help="train even if a model is current")
     train.set_defaults(func=cmd_train)
-    commands.add_parser("shell", help="chat in the terminal (starts the action server)"
-                        ).set_defaults(func=cmd_shell)
-    commands.add_parser("validate", help="check knowledge files and Rasa training data"
-                        ).set_defaults(func=cmd_validate)
+    commands.add_parser(
+        "shell", help="chat in the terminal (starts the action server)"
+    ).set_defaults(func=cmd_shell)
+    commands.add_parser(
+        "validate", help="check knowledge files and Rasa training data"
+    ).set_defaults(func=cmd_validate)
 
-    tests = commands.add_parser("test", help="Rasa test stories and the held-out NLU report"
-                                ).add_subparsers(dest="test_command", required=True,
-                                                 metavar="SUITE")
-    tests.add_parser("stories", help="tests/stories with --fail-on-prediction-errors"
-                     ).set_defaults(func=cmd_test_stories)
+    tests = commands.add_parser(
+        "test", help="Rasa test stories and the held-out NLU report"
+    ).add_subparsers(dest="test_command", required=True, metavar="SUITE")
+    tests.add_parser("stories", help="tests/stories with --fail-on-prediction-errors").set_defaults(
+        func=cmd_test_stories
+    )
     nlu = tests.add_parser("nlu", help="intent F1 on tests/nlu/holdout.yml")
     nlu.add_argument("--min-f1", type=float, default=NLU_MIN_MACRO_F1)
     nlu.set_defaults(func=cmd_test_nlu)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(
-        dest="db_command", required=True, metavar="ACTION")
+        dest="db_command", required=True, metavar="ACTION"
+    )
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
     sessions = commands.add_parser("sessions", help="list and export sessions").add_subparsers(
-        dest="sessions_command", required=True, metavar="ACTION")
+        dest="sessions_command", required=True, metavar="ACTION"
+    )
     listing = sessions.add_parser("list", help="newest sessions first")
     listing.add_argument("--limit", type=int, default=50)
     listing.add_argument("--offset", type=int, default=0)
@@ -215,8 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"concordia: {exc}", file=sys.stderr)
         return 2
     except subprocess.CalledProcessError as exc:
-        print(f"concordia: {Path(exc.cmd[0]).name} {exc.cmd[1]} failed "
-              f"(exit code {exc.returncode}); see its output above", file=sys.stderr)
+        print(
+            f"concordia: {Path(exc.cmd[0]).name} {exc.cmd[1]} failed "
+            f"(exit code {exc.returncode}); see its output above",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -15,14 +15,49 @@ from bot.knowledge.lexicon import Topic
 
 # Hostile words -> the need they usually stand for (used to phrase the reframe).
 HOSTILITY_THEMES: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset("liar lie lying deceive cheat cheater trick betray traitor dishonest".split()),
-     "being able to rely on what is agreed"),
-    (frozenset("thief steal stole rob robber grab land-grab loot".split()),
-     "a fair share and respect for what is theirs"),
-    (frozenset("kill killer murder attack terrorist violent violence bomb shoot".split()),
-     "safety for their people"),
-    (frozenset("idiot stupid fool animal savage barbarian scum vermin pig".split()),
-     "being treated with respect"),
+    (
+        frozenset(
+            [
+                "liar",
+                "lie",
+                "lying",
+                "deceive",
+                "cheat",
+                "cheater",
+                "trick",
+                "betray",
+                "traitor",
+                "dishonest",
+            ]
+        ),
+        "being able to rely on what is agreed",
+    ),
+    (
+        frozenset(["thief", "steal", "stole", "rob", "robber", "grab", "land-grab", "loot"]),
+        "a fair share and respect for what is theirs",
+    ),
+    (
+        frozenset(
+            [
+                "kill",
+                "killer",
+                "murder",
+                "attack",
+                "terrorist",
+                "violent",
+                "violence",
+                "bomb",
+                "shoot",
+            ]
+        ),
+        "safety for their people",
+    ),
+    (
+        frozenset(
+            ["idiot", "stupid", "fool", "animal", "savage", "barbarian", "scum", "vermin", "pig"]
+        ),
+        "being treated with respect",
+    ),
 )
 DEFAULT_THEME = "being heard and taken seriously"
 

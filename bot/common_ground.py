@@ -60,7 +60,9 @@ def find_common_ground(
 
     for topic_id, topic in topics.items():
         words = {
-            party: tuple(dict.fromkeys(t for a in interests[party] for t in a.topics.get(topic_id, ())))
+            party: tuple(
+                dict.fromkeys(t for a in interests[party] for t in a.topics.get(topic_id, ()))
+            )
             for party in parties
         }
         sharing = [p for p in parties if words[p]]

@@ -17,12 +17,14 @@ def session_to_dict(record: MediationSession, transcript: list[dict]) -> dict:
     parties = []
     for party in record.parties:
         said = [s for s in record.statements if s.party_id == party.id]
-        parties.append({
-            "name": party.name,
-            "interests": [s.text for s in said if s.kind == "interest"],
-            "positions": [s.text for s in said if s.kind == "position"],
-            "options": [s.text for s in said if s.kind == "option"],
-        })
+        parties.append(
+            {
+                "name": party.name,
+                "interests": [s.text for s in said if s.kind == "interest"],
+                "positions": [s.text for s in said if s.kind == "position"],
+                "options": [s.text for s in said if s.kind == "option"],
+            }
+        )
     return {
         "id": record.id,
         "sender_id": record.sender_id,
@@ -36,11 +38,18 @@ def session_to_dict(record: MediationSession, transcript: list[dict]) -> dict:
         "parties": parties,
         "common_ground": [
             {"text": c.text, "source": c.source, "status": c.status, "evidence": c.evidence}
-            for c in record.common_ground if c.status != "removed"
+            for c in record.common_ground
+            if c.status != "removed"
         ],
         "measures": [
-            {"id": m.measure_id, "title": m.title, "status": m.status, "source": m.source,
-             "rank": m.rank, "reason": m.reason}
+            {
+                "id": m.measure_id,
+                "title": m.title,
+                "status": m.status,
+                "source": m.source,
+                "rank": m.rank,
+                "reason": m.reason,
+            }
             for m in record.measures
         ],
         "summary": record.summary,

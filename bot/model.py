@@ -21,7 +21,9 @@ MODEL_PREFIX = "concordia-"
 def training_inputs(root: Path) -> list[Path]:
     files = [root / name for name in TRAINING_FILES]
     for directory in TRAINING_DIRS:
-        files.extend(sorted(p for p in (root / directory).rglob("*") if p.suffix in (".yml", ".yaml")))
+        files.extend(
+            sorted(p for p in (root / directory).rglob("*") if p.suffix in (".yml", ".yaml"))
+        )
     return files
 
 
@@ -45,20 +47,30 @@ def rasa_executable() -> str:
 
 def train_command(root: Path, models_dir: Path) -> list[str]:
     return [
-        rasa_executable(), "train",
-        "--config", str(root / "config.yml"),
-        "--domain", str(root / "domain.yml"),
-        "--data", *(str(root / d) for d in TRAINING_DIRS),
-        "--out", str(models_dir),
-        "--fixed-model-name", model_path(root, models_dir).name.removesuffix(".tar.gz"),
+        rasa_executable(),
+        "train",
+        "--config",
+        str(root / "config.yml"),
+        "--domain",
+        str(root / "domain.yml"),
+        "--data",
+        *(str(root / d) for d in TRAINING_DIRS),
+        "--out",
+        str(models_dir),
+        "--fixed-model-name",
+        model_path(root, models_dir).name.removesuffix(".tar.gz"),
     ]
 
 
-def ensure_model(root: Path, models_dir: Path, force: bool = False, env: dict | None = None) -> Path:
+def ensure_model(
+    root: Path, models_dir: Path, force: bool = False, env: dict | None = None
+) -> Path:
     """Return the model for the current inputs, training it first if it is missing."""
     path = model_path(root, models_dir)
     if path.exists() and not force:
-        print(f"Model is up to date: {path.relative_to(root) if path.is_relative_to(root) else path}")
+        print(
+            f"Model is up to date: {path.relative_to(root) if path.is_relative_to(root) else path}"
+        )
         return path
     print("Training a model (config, domain or training data changed since the last one)...")
     models_dir.mkdir(parents=True, exist_ok=True)

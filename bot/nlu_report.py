@@ -27,7 +27,8 @@ def read_intent_report(path: Path) -> IntentScores:
     except FileNotFoundError:
         raise FileNotFoundError(f"{path} not found: run `rasa test nlu` first") from None
     per_intent = {
-        name: float(scores["f1-score"]) for name, scores in report.items()
+        name: float(scores["f1-score"])
+        for name, scores in report.items()
         if name not in NON_INTENT_KEYS and isinstance(scores, dict)
     }
     accuracy = report.get("accuracy")

@@ -11,8 +11,9 @@ _LEAD_IN = re.compile(
     r"|parties\s*:|it'?s\s+between|it\s+is\s+between|between|we\s+have|they\s+are)\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:[,;\n/]|\s&\s|\s+and\s+|\s+vs\.?\s+|\s+versus\s+|\s+v\.?\s+)\s*",
-                    re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:[,;\n/]|\s&\s|\s+and\s+|\s+vs\.?\s+|\s+versus\s+|\s+v\.?\s+)\s*", re.IGNORECASE
+)
 _TRIM = " \t.!?:\"'“”‘’()[]"
 
 

@@ -51,12 +51,20 @@ class RankedMeasure:
     keywords: tuple[str, ...]
 
     def as_evidence(self) -> dict:
-        return {"score": round(self.score, 2), "topics": list(self.topics),
-                "keywords": list(self.keywords)}
+        return {
+            "score": round(self.score, 2),
+            "topics": list(self.topics),
+            "keywords": list(self.keywords),
+        }
 
 
-def _reason(measure: Measure, topics: Sequence[str], shared: frozenset[str],
-            keywords: Sequence[str], labels: Mapping[str, Topic]) -> str:
+def _reason(
+    measure: Measure,
+    topics: Sequence[str],
+    shared: frozenset[str],
+    keywords: Sequence[str],
+    labels: Mapping[str, Topic],
+) -> str:
     parts = []
     if topics:
         named = [labels[t].label.lower() if t in labels else t for t in topics]
@@ -95,9 +103,11 @@ def rank_measures(
             score += weight * min(case.topic_counts[topic], 3)
         score += KEYWORD_WEIGHT * len(hit_keywords)
         entry = RankedMeasure(
-            measure, score,
+            measure,
+            score,
             _reason(measure, hit_topics, case.shared_topics, hit_keywords, topics),
-            hit_topics, hit_keywords,
+            hit_topics,
+            hit_keywords,
         )
         if hit_topics or hit_keywords:
             ranked.append(entry)

@@ -6,14 +6,27 @@ import re
 from collections.abc import Sequence
 
 ORDINALS = {
-    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1,
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "last": -1,
 }
 # Cardinal words are too common ("the two parties") to count unless introduced.
 CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _INTRODUCERS = frozenset({"number", "no", "option", "measure", "item", "point", "#"})
 _TOKEN = re.compile(r"[#]?\w+", re.UNICODE)
-_TITLE_STOP = frozenset("a an the of and or for to in on with between by joint".split())
+_TITLE_STOP = frozenset(
+    ["a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "with", "between", "by", "joint"]
+)
 
 
 def referenced_numbers(text: str, count: int) -> list[int]:

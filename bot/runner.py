@@ -7,6 +7,7 @@ with a message naming it, instead of leaving half a product running.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -34,8 +35,15 @@ class ProcessSpec:
 def action_server_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec(
         "action server",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-         "--port", str(settings.action_port)],
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
         f"http://{settings.host}:{settings.action_port}/health",
     )
 
@@ -43,10 +51,20 @@ def action_server_spec(settings: Settings) -> ProcessSpec:
 def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
     return ProcessSpec(
         "Rasa server",
-        [rasa_executable(), "run", "--model", str(model),
-         "--interface", settings.host, "--port", str(settings.rasa_port),
-         "--credentials", str(settings.root / "credentials.yml"),
-         "--endpoints", str(settings.root / "endpoints.yml")],
+        [
+            rasa_executable(),
+            "run",
+            "--model",
+            str(model),
+            "--interface",
+            settings.host,
+            "--port",
+            str(settings.rasa_port),
+            "--credentials",
+            str(settings.root / "credentials.yml"),
+            "--endpoints",
+            str(settings.root / "endpoints.yml"),
+        ],
         f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
     )
 
@@ -54,8 +72,15 @@ def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
 def web_app_spec(settings: Settings) -> ProcessSpec:
     return ProcessSpec(
         "web app",
-        [sys.executable, "-m", "bot.web", "--host", settings.host,
-         "--port", str(settings.web_port)],
+        [
+            sys.executable,
+            "-m",
+            "bot.web",
+            "--host",
+            settings.host,
+            "--port",
+            str(settings.web_port),
+        ],
         f"http://{settings.host}:{settings.web_port}/healthz",
     )
 
@@ -83,8 +108,11 @@ class Stack:
             slug = spec.name.lower().replace(" ", "-")
             output = open(self.log_dir / f"{slug}.log", "ab")  # noqa: SIM115 (child owns it)
         process = subprocess.Popen(
-            list(spec.command), cwd=self.settings.root, env=self.settings.child_env(),
-            stdout=output, stderr=subprocess.STDOUT if output else None,
+            list(spec.command),
+            cwd=self.settings.root,
+            env=self.settings.child_env(),
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
             start_new_session=True,
         )
         self.children.append((spec, process))
@@ -97,8 +125,10 @@ class Stack:
         while pending:
             for spec, process in list(pending):
                 if process.poll() is not None:
-                    raise RuntimeError(f"the {spec.name} exited with code {process.returncode} "
-                                       "while starting; see its output above")
+                    raise RuntimeError(
+                        f"the {spec.name} exited with code {process.returncode} "
+                        "while starting; see its output above"
+                    )
                 if is_healthy(spec.health_url):
                     pending.remove((spec, process))
             if pending and time.monotonic() > deadline:
@@ -116,19 +146,15 @@ class Stack:
     def stop(self) -> None:
         for _, process in self.children:
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for _, process in self.children:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 process.wait()
         self.children.clear()
 
@@ -142,11 +168,17 @@ def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        for spec in (action_server_spec(settings), rasa_server_spec(settings, model),
-                     web_app_spec(settings)):
+        for spec in (
+            action_server_spec(settings),
+            rasa_server_spec(settings, model),
+            web_app_spec(settings),
+        ):
             stack.start(spec)
-        print("Starting the action server, the Rasa server and the web app "
-              "(the Rasa server takes about a minute to load the model)...", flush=True)
+        print(
+            "Starting the action server, the Rasa server and the web app "
+            "(the Rasa server takes about a minute to load the model)...",
+            flush=True,
+        )
         stack.wait_healthy(startup_timeout)
         print(
             "\nConcordia is running.\n"
@@ -162,8 +194,10 @@ def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -
             exited = stack.first_exited()
             if exited:
                 spec, code = exited
-                print(f"The {spec.name} stopped (exit code {code}); stopping the others.",
-                      file=sys.stderr)
+                print(
+                    f"The {spec.name} stopped (exit code {code}); stopping the others.",
+                    file=sys.stderr,
+                )
                 return 1
             time.sleep(1)
     except KeyboardInterrupt:

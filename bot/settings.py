@@ -24,7 +24,9 @@ def _port(env: dict[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a port number; set it to e.g. {default}") from None
+        raise ConfigError(
+            f"{name}={raw!r} is not a port number; set it to e.g. {default}"
+        ) from None
     if not 0 < value < 65536:
         raise ConfigError(f"{name}={value} is out of range; use a port between 1 and 65535")
     return value
@@ -84,6 +86,8 @@ class Settings:
             WEB_PORT=str(self.web_port),
             CONCORDIA_ROOT=str(self.root),
             CONCORDIA_KNOWLEDGE_DIR=str(self.knowledge_dir),
+            # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
+            SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.
             TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
             SQLALCHEMY_SILENCE_UBER_WARNING="1",

@@ -18,8 +18,9 @@ class PartyRecord:
     positions: Sequence[str]
 
 
-def suggest_channels(channels: Iterable[Channel], case_topics: Mapping[str, int],
-                     limit: int = MAX_CHANNELS) -> list[Channel]:
+def suggest_channels(
+    channels: Iterable[Channel], case_topics: Mapping[str, int], limit: int = MAX_CHANNELS
+) -> list[Channel]:
     """Channels whose topics the case raised first; channels for every topic after."""
     scored = []
     for order, channel in enumerate(channels):
@@ -52,8 +53,10 @@ def build_summary(
         if party.positions:
             lines.append(f"  Positions {party.name} stated: " + "; ".join(party.positions))
     if common_ground:
-        lines.append("Common ground: " + " ".join(
-            f"({i}) {text}" for i, text in enumerate(common_ground, start=1)))
+        lines.append(
+            "Common ground: "
+            + " ".join(f"({i}) {text}" for i, text in enumerate(common_ground, start=1))
+        )
     else:
         lines.append("Common ground: none confirmed yet.")
     if accepted:

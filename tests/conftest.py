@@ -17,7 +17,8 @@ from bot.store.migrate import upgrade
 KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 # PostgreSQL with trust auth on loopback (started by .ci/run if it is down).
 POSTGRES_ADMIN_URL = os.environ.get(
-    "CONCORDIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    "CONCORDIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +55,7 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request) -> str:
     """The storage suite runs against both real databases."""
     url = request.getfixturevalue(f"{request.param}_url")

@@ -72,8 +72,12 @@ class Party(Base):
     __table_args__ = (UniqueConstraint("session_id", "name"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     name = Column(String(200), nullable=False)
     position = Column(Integer, nullable=False)
 
@@ -88,8 +92,12 @@ class Statement(Base):
     __table_args__ = (UniqueConstraint("session_id", "message_id"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     party_id = Column(Integer, ForeignKey("parties.id", ondelete="CASCADE"))
     message_id = Column(String(64), nullable=False)
     kind = Column(String(16), nullable=False)
@@ -106,8 +114,12 @@ class CommonGround(Base):
     __tablename__ = "common_ground"
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     text = Column(Text, nullable=False)
     source = Column(String(16), nullable=False)  # assistant | user
     status = Column(String(16), nullable=False, default="proposed")  # proposed|confirmed|removed
@@ -121,8 +133,12 @@ class SessionMeasure(Base):
     __table_args__ = (UniqueConstraint("session_id", "measure_id"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(String(32), ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
     measure_id = Column(String(80), nullable=False)
     title = Column(Text, nullable=False)
     source = Column(String(16), nullable=False)  # catalogue | user

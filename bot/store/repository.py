@@ -52,8 +52,10 @@ def new_session_id() -> str:
 
 
 def analysis_columns(analysis: Analysis) -> dict:
-    return {"topics": {k: list(v) for k, v in analysis.topics.items()},
-            "lemmas": list(analysis.lemmas)}
+    return {
+        "topics": {k: list(v) for k, v in analysis.topics.items()},
+        "lemmas": list(analysis.lemmas),
+    }
 
 
 class SessionRepository:
@@ -61,19 +63,31 @@ class SessionRepository:
         self.url = database_url
 
     # -- sessions ---------------------------------------------------------------
-    def start_session(self, sender_id: str, mode: str = "mediation",
-                      boundary: float = 0.0, trigger: float = 0.0) -> str:
+    def start_session(
+        self, sender_id: str, mode: str = "mediation", boundary: float = 0.0, trigger: float = 0.0
+    ) -> str:
         """Open a session whose transcript starts at the last restart (`boundary`),
         or at the triggering message (`trigger`) if an earlier session of the same
         conversation already covers that stretch."""
         session_id = new_session_id()
         with session_scope(self.url) as db:
-            latest = db.execute(select(func.max(MediationSession.transcript_from)).where(
-                MediationSession.sender_id == sender_id)).scalar()
+            latest = db.execute(
+                select(func.max(MediationSession.transcript_from)).where(
+                    MediationSession.sender_id == sender_id
+                )
+            ).scalar()
             transcript_from = boundary if latest is None or latest < boundary else trigger
-            db.add(MediationSession(id=session_id, sender_id=sender_id, mode=mode,
-                                    status="active", step="opening", furthest_step="opening",
-                                    transcript_from=transcript_from))
+            db.add(
+                MediationSession(
+                    id=session_id,
+                    sender_id=sender_id,
+                    mode=mode,
+                    status="active",
+                    step="opening",
+                    furthest_step="opening",
+                    transcript_from=transcript_from,
+                )
+            )
         return session_id
 
     def get(self, session_id: str) -> MediationSession:
@@ -144,34 +158,43 @@ class SessionRepository:
             record.status, record.ended_at = "active", None
 
     # -- statements -------------------------------------------------------------
-    def add_statement(self, session_id: str, message_id: str, party: str | None, kind: str,
-                      analysis: Analysis) -> bool:
+    def add_statement(
+        self, session_id: str, message_id: str, party: str | None, kind: str, analysis: Analysis
+    ) -> bool:
         """Record what was said; False if this message was already recorded."""
         if kind not in STATEMENT_KINDS:
             raise ValueError(f"statement kind must be one of {STATEMENT_KINDS}, not {kind!r}")
         try:
             with session_scope(self.url) as db:
                 exists = db.execute(
-                    select(Statement.id).where(Statement.session_id == session_id,
-                                               Statement.message_id == message_id)
+                    select(Statement.id).where(
+                        Statement.session_id == session_id, Statement.message_id == message_id
+                    )
                 ).first()
                 if exists:
                     return False
                 party_id = None
                 if party is not None:
                     party_id = db.execute(
-                        select(Party.id).where(Party.session_id == session_id,
-                                               Party.name == party)
+                        select(Party.id).where(Party.session_id == session_id, Party.name == party)
                     ).scalar_one_or_none()
-                db.add(Statement(session_id=session_id, message_id=message_id,
-                                 party_id=party_id, kind=kind, text=analysis.text,
-                                 **analysis_columns(analysis)))
+                db.add(
+                    Statement(
+                        session_id=session_id,
+                        message_id=message_id,
+                        party_id=party_id,
+                        kind=kind,
+                        text=analysis.text,
+                        **analysis_columns(analysis),
+                    )
+                )
         except IntegrityError:
             return False  # the same message recorded concurrently: already there
         return True
 
-    def statements(self, session_id: str, kinds: Iterable[str] = STATEMENT_KINDS
-                   ) -> list[StoredStatement]:
+    def statements(
+        self, session_id: str, kinds: Iterable[str] = STATEMENT_KINDS
+    ) -> list[StoredStatement]:
         with session_scope(self.url) as db:
             rows = db.execute(
                 select(Statement, Party.name)
@@ -181,9 +204,14 @@ class SessionRepository:
             ).all()
             return [
                 StoredStatement(
-                    party=name, kind=s.kind, text=s.text,
-                    analysis=Analysis(text=s.text, lemmas=tuple(s.lemmas),
-                                      topics={k: tuple(v) for k, v in (s.topics or {}).items()}),
+                    party=name,
+                    kind=s.kind,
+                    text=s.text,
+                    analysis=Analysis(
+                        text=s.text,
+                        lemmas=tuple(s.lemmas),
+                        topics={k: tuple(v) for k, v in (s.topics or {}).items()},
+                    ),
                 )
                 for s, name in rows
             ]
@@ -193,8 +221,9 @@ class SessionRepository:
             return db.execute(
                 select(func.count(Statement.id))
                 .join(Party, Statement.party_id == Party.id)
-                .where(Statement.session_id == session_id, Party.name == party,
-                       Statement.kind == kind)
+                .where(
+                    Statement.session_id == session_id, Party.name == party, Statement.kind == kind
+                )
             ).scalar_one()
 
     # -- common ground ----------------------------------------------------------
@@ -202,29 +231,46 @@ class SessionRepository:
         """Replace the assistant's unconfirmed proposals with a fresh analysis."""
         with session_scope(self.url) as db:
             for old in db.execute(
-                select(CommonGround).where(CommonGround.session_id == session_id,
-                                           CommonGround.source == "assistant")
+                select(CommonGround).where(
+                    CommonGround.session_id == session_id, CommonGround.source == "assistant"
+                )
             ).scalars():
                 db.delete(old)
             for item in items:
-                db.add(CommonGround(session_id=session_id, text=item.text, source="assistant",
-                                    status="proposed", evidence=item.as_evidence()))
+                db.add(
+                    CommonGround(
+                        session_id=session_id,
+                        text=item.text,
+                        source="assistant",
+                        status="proposed",
+                        evidence=item.as_evidence(),
+                    )
+                )
 
     def add_common_ground(self, session_id: str, text: str, message_id: str) -> bool:
         try:
             with session_scope(self.url) as db:
-                if db.execute(select(CommonGround.id).where(
-                        CommonGround.session_id == session_id,
-                        CommonGround.message_id == message_id)).first():
+                if db.execute(
+                    select(CommonGround.id).where(
+                        CommonGround.session_id == session_id, CommonGround.message_id == message_id
+                    )
+                ).first():
                     return False
-                db.add(CommonGround(session_id=session_id, text=text, source="user",
-                                    status="confirmed", message_id=message_id, evidence={}))
+                db.add(
+                    CommonGround(
+                        session_id=session_id,
+                        text=text,
+                        source="user",
+                        status="confirmed",
+                        message_id=message_id,
+                        evidence={},
+                    )
+                )
         except IntegrityError:
             return False
         return True
 
-    def common_ground(self, session_id: str, include_removed: bool = False
-                      ) -> list[CommonGround]:
+    def common_ground(self, session_id: str, include_removed: bool = False) -> list[CommonGround]:
         with session_scope(self.url) as db:
             query = select(CommonGround).where(CommonGround.session_id == session_id)
             if not include_removed:
@@ -233,47 +279,86 @@ class SessionRepository:
 
     def set_common_ground_status(self, session_id: str, ids: Iterable[int], status: str) -> None:
         with session_scope(self.url) as db:
-            for item in db.execute(select(CommonGround).where(
-                    CommonGround.session_id == session_id,
-                    CommonGround.id.in_(list(ids)))).scalars():
+            for item in db.execute(
+                select(CommonGround).where(
+                    CommonGround.session_id == session_id, CommonGround.id.in_(list(ids))
+                )
+            ).scalars():
                 item.status = status
 
     def confirm_common_ground(self, session_id: str) -> None:
         with session_scope(self.url) as db:
-            for item in db.execute(select(CommonGround).where(
-                    CommonGround.session_id == session_id,
-                    CommonGround.status == "proposed")).scalars():
+            for item in db.execute(
+                select(CommonGround).where(
+                    CommonGround.session_id == session_id, CommonGround.status == "proposed"
+                )
+            ).scalars():
                 item.status = "confirmed"
 
     # -- measures ---------------------------------------------------------------
     def propose_measures(self, session_id: str, ranked: Sequence[RankedMeasure]) -> None:
         with session_scope(self.url) as db:
-            known = set(db.execute(select(SessionMeasure.measure_id).where(
-                SessionMeasure.session_id == session_id)).scalars())
-            next_rank = (db.execute(select(func.max(SessionMeasure.rank)).where(
-                SessionMeasure.session_id == session_id)).scalar() or 0) + 1
+            known = set(
+                db.execute(
+                    select(SessionMeasure.measure_id).where(SessionMeasure.session_id == session_id)
+                ).scalars()
+            )
+            next_rank = (
+                db.execute(
+                    select(func.max(SessionMeasure.rank)).where(
+                        SessionMeasure.session_id == session_id
+                    )
+                ).scalar()
+                or 0
+            ) + 1
             for entry in ranked:
                 if entry.measure.id in known:
                     continue
-                db.add(SessionMeasure(session_id=session_id, measure_id=entry.measure.id,
-                                      title=entry.measure.title, source="catalogue",
-                                      status="proposed", rank=next_rank, reason=entry.reason,
-                                      evidence=entry.as_evidence()))
+                db.add(
+                    SessionMeasure(
+                        session_id=session_id,
+                        measure_id=entry.measure.id,
+                        title=entry.measure.title,
+                        source="catalogue",
+                        status="proposed",
+                        rank=next_rank,
+                        reason=entry.reason,
+                        evidence=entry.as_evidence(),
+                    )
+                )
                 next_rank += 1
 
     def add_user_measure(self, session_id: str, text: str, message_id: str) -> bool:
         measure_id = f"user-{message_id}"[:80]
         try:
             with session_scope(self.url) as db:
-                if db.execute(select(SessionMeasure.id).where(
+                if db.execute(
+                    select(SessionMeasure.id).where(
                         SessionMeasure.session_id == session_id,
-                        SessionMeasure.measure_id == measure_id)).first():
+                        SessionMeasure.measure_id == measure_id,
+                    )
+                ).first():
                     return False
-                rank = (db.execute(select(func.max(SessionMeasure.rank)).where(
-                    SessionMeasure.session_id == session_id)).scalar() or 0) + 1
-                db.add(SessionMeasure(session_id=session_id, measure_id=measure_id, title=text,
-                                      source="user", status="accepted", rank=rank,
-                                      reason="Proposed by the parties.", evidence={}))
+                rank = (
+                    db.execute(
+                        select(func.max(SessionMeasure.rank)).where(
+                            SessionMeasure.session_id == session_id
+                        )
+                    ).scalar()
+                    or 0
+                ) + 1
+                db.add(
+                    SessionMeasure(
+                        session_id=session_id,
+                        measure_id=measure_id,
+                        title=text,
+                        source="user",
+                        status="accepted",
+                        rank=rank,
+                        reason="Proposed by the parties.",
+                        evidence={},
+                    )
+                )
         except IntegrityError:
             return False
         return True
@@ -282,21 +367,29 @@ class SessionRepository:
         if status not in MEASURE_STATUSES:
             raise ValueError(f"measure status must be one of {MEASURE_STATUSES}, not {status!r}")
         with session_scope(self.url) as db:
-            row = db.execute(select(SessionMeasure).where(
-                SessionMeasure.session_id == session_id,
-                SessionMeasure.measure_id == measure_id)).scalar_one_or_none()
+            row = db.execute(
+                select(SessionMeasure).where(
+                    SessionMeasure.session_id == session_id, SessionMeasure.measure_id == measure_id
+                )
+            ).scalar_one_or_none()
             if row is None:
                 raise UnknownSession(f"measure {measure_id!r} was not proposed in {session_id!r}")
             row.status = status
 
     def measures(self, session_id: str) -> list[SessionMeasure]:
         with session_scope(self.url) as db:
-            return list(db.execute(select(SessionMeasure).where(
-                SessionMeasure.session_id == session_id).order_by(SessionMeasure.rank)).scalars())
+            return list(
+                db.execute(
+                    select(SessionMeasure)
+                    .where(SessionMeasure.session_id == session_id)
+                    .order_by(SessionMeasure.rank)
+                ).scalars()
+            )
 
     # -- listing ----------------------------------------------------------------
-    def list_sessions(self, limit: int = 50, offset: int = 0, status: str | None = None,
-                      mode: str | None = None) -> list[MediationSession]:
+    def list_sessions(
+        self, limit: int = 50, offset: int = 0, status: str | None = None, mode: str | None = None
+    ) -> list[MediationSession]:
         with session_scope(self.url) as db:
             query = select(MediationSession).options(selectinload(MediationSession.parties))
             if status:
@@ -308,8 +401,13 @@ class SessionRepository:
 
     def session_ids(self) -> list[str]:
         with session_scope(self.url) as db:
-            return list(db.execute(select(MediationSession.id).order_by(
-                MediationSession.started_at, MediationSession.id)).scalars())
+            return list(
+                db.execute(
+                    select(MediationSession.id).order_by(
+                        MediationSession.started_at, MediationSession.id
+                    )
+                ).scalars()
+            )
 
     def next_transcript_start(self, record: MediationSession) -> float | None:
         """Where the sender's following session begins (end of this transcript)."""
@@ -317,5 +415,6 @@ class SessionRepository:
             return db.execute(
                 select(func.min(MediationSession.transcript_from)).where(
                     MediationSession.sender_id == record.sender_id,
-                    MediationSession.transcript_from > record.transcript_from)
+                    MediationSession.transcript_from > record.transcript_from,
+                )
             ).scalar()

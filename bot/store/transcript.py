@@ -49,16 +49,20 @@ class TranscriptLine:
         }
 
 
-def read_transcript(database_url: str, sender_id: str, start: float = 0.0,
-                    end: float | None = None) -> list[TranscriptLine]:
+def read_transcript(
+    database_url: str, sender_id: str, start: float = 0.0, end: float | None = None
+) -> list[TranscriptLine]:
     """User and bot messages of one conversation between two event timestamps."""
     engine = get_engine(database_url)
     if not inspect(engine).has_table("events"):
         return []  # Rasa has not written anything to this database yet
     query = (
         select(events.c.type_name, events.c.timestamp, events.c.intent_name, events.c.data)
-        .where(events.c.sender_id == sender_id, events.c.type_name.in_(["user", "bot"]),
-               events.c.timestamp >= start)
+        .where(
+            events.c.sender_id == sender_id,
+            events.c.type_name.in_(["user", "bot"]),
+            events.c.timestamp >= start,
+        )
         .order_by(events.c.timestamp, events.c.id)
     )
     if end is not None:
@@ -71,10 +75,17 @@ def read_transcript(database_url: str, sender_id: str, start: float = 0.0,
                 intent = (data.get("parse_data") or {}).get("intent") or {}
                 verbatim = (data.get("metadata") or {}).get(VERBATIM_KEY)
                 text = verbatim if isinstance(verbatim, str) else data.get("text") or ""
-                lines.append(TranscriptLine("user", text,
-                                            intent.get("name") or intent_name,
-                                            intent.get("confidence"), timestamp))
+                lines.append(
+                    TranscriptLine(
+                        "user",
+                        text,
+                        intent.get("name") or intent_name,
+                        intent.get("confidence"),
+                        timestamp,
+                    )
+                )
             else:
-                lines.append(TranscriptLine("assistant", data.get("text") or "", None, None,
-                                            timestamp))
+                lines.append(
+                    TranscriptLine("assistant", data.get("text") or "", None, None, timestamp)
+                )
     return lines

@@ -14,8 +14,15 @@ def test_lemmas_and_topics(analyser):
 
 
 def test_text_is_kept_verbatim_and_odd_input_is_safe(analyser):
-    for text in ["", "   ", "💧🌾", "水は命です", "<script>alert(1)</script>",
-                 "'; DROP TABLE statements; --", "x" * 5000]:
+    for text in [
+        "",
+        "   ",
+        "💧🌾",
+        "水は命です",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE statements; --",
+        "x" * 5000,
+    ]:
         result = analyser.analyse(text)
         assert result.text == text
     assert analyser.analyse("").lemmas == ()

@@ -8,8 +8,9 @@ from bot.summary import PartyRecord, build_summary, suggest_channels
 
 
 def test_position_coaching_names_cues_and_asks_for_interest(analyser, knowledge):
-    coaching = coach_position(analyser.analyse("They must withdraw from the river valley"),
-                              "Riverland", knowledge.topics)
+    coaching = coach_position(
+        analyser.analyse("They must withdraw from the river valley"), "Riverland", knowledge.topics
+    )
     assert "Riverland's position" in coaching.text
     assert "“must”" in coaching.text
     assert "protect" in coaching.text and "?" in coaching.text
@@ -29,10 +30,17 @@ def test_summary_and_channels(knowledge):
     channels = suggest_channels(knowledge.channels, {"water": 3})
     assert 0 < len(channels) <= 3
     text = build_summary(
-        "cn-0123456789abcdef", "A dam on the Kora river",
-        [PartyRecord("Riverland", ["farmers need water"], ["the dam must stop"]),
-         PartyRecord("Dryland", [], [])],
-        ["Both share water"], ["Joint river commission"], ["Hotline"], channels)
+        "cn-0123456789abcdef",
+        "A dam on the Kora river",
+        [
+            PartyRecord("Riverland", ["farmers need water"], ["the dam must stop"]),
+            PartyRecord("Dryland", [], []),
+        ],
+        ["Both share water"],
+        ["Joint river commission"],
+        ["Hotline"],
+        channels,
+    )
     assert "cn-0123456789abcdef" in text
     assert "farmers need water" in text and "the dam must stop" in text
     assert "What matters to Dryland: not yet explored." in text

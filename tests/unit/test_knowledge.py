@@ -26,12 +26,28 @@ def test_catalogue_covers_the_design(knowledge):
 
 
 def test_lexicon_and_channels(knowledge):
-    for expected in ("water", "energy", "security", "trade", "fisheries", "borders",
-                     "migration", "culture", "environment", "cyber", "health"):
+    for expected in (
+        "water",
+        "energy",
+        "security",
+        "trade",
+        "fisheries",
+        "borders",
+        "migration",
+        "culture",
+        "environment",
+        "cyber",
+        "health",
+    ):
         assert expected in knowledge.topics
     titles = {c.id for c in knowledge.channels}
-    assert {"diplomatic-channels", "track-two", "multilateral-fora", "people-to-people",
-            "digital-diplomacy"} <= titles
+    assert {
+        "diplomatic-channels",
+        "track-two",
+        "multilateral-fora",
+        "people-to-people",
+        "digital-diplomacy",
+    } <= titles
 
 
 def _copy_with(tmp_path: Path, filename: str, mutate) -> Path:
@@ -46,6 +62,7 @@ def _copy_with(tmp_path: Path, filename: str, mutate) -> Path:
 def test_missing_field_names_file_entry_and_field(tmp_path):
     def drop_stage(doc):
         del doc["measures"][3]["stage"]
+
     directory = _copy_with(tmp_path, "measures.yml", drop_stage)
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(directory)
@@ -57,6 +74,7 @@ def test_wrong_category_for_framework(tmp_path):
     def wrong(doc):
         doc["measures"][0]["framework"] = "unoda"
         doc["measures"][0]["category"] = "cultural"
+
     directory = _copy_with(tmp_path, "measures.yml", wrong)
     with pytest.raises(KnowledgeError, match=r"measures\[0\].*'category'.*unoda"):
         load_knowledge(directory)
@@ -65,11 +83,13 @@ def test_wrong_category_for_framework(tmp_path):
 def test_unknown_topic_and_duplicate_id(tmp_path):
     def unknown(doc):
         doc["measures"][1]["topics"] = ["water", "astrology"]
+
     with pytest.raises(KnowledgeError, match="astrology"):
         load_knowledge(_copy_with(tmp_path / "a", "measures.yml", unknown))
 
     def duplicate(doc):
         doc["measures"][2]["id"] = doc["measures"][1]["id"]
+
     with pytest.raises(KnowledgeError, match="duplicate id"):
         load_knowledge(_copy_with(tmp_path / "b", "measures.yml", duplicate))
 
@@ -77,6 +97,7 @@ def test_unknown_topic_and_duplicate_id(tmp_path):
 def test_term_in_two_topics_is_rejected(tmp_path):
     def clash(doc):
         doc["topics"][1]["terms"].append(doc["topics"][0]["terms"][0])
+
     with pytest.raises(KnowledgeError, match="already listed under topic"):
         load_knowledge(_copy_with(tmp_path, "topics.yml", clash))
 
@@ -85,5 +106,5 @@ def test_invalid_yaml_is_reported(tmp_path):
     directory = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, directory)
     (directory / "channels.yml").write_text("channels: [unclosed\n")
-    with pytest.raises(KnowledgeError, match="channels.yml: not valid YAML"):
+    with pytest.raises(KnowledgeError, match=r"channels\.yml: not valid YAML"):
         load_knowledge(directory)

@@ -6,15 +6,22 @@ from bot.parties import find_named_party, merge_parties, parse_parties
 from bot.references import match_titles, referenced_numbers
 
 
-@pytest.mark.parametrize("text, names", [
-    ("Riverland and Dryland", ("Riverland", "Dryland")),
-    ("The parties are Riverland, Dryland & the Islands",
-     ("Riverland", "Dryland", "the Islands")),
-    ("between the fishing cooperative vs the port authority.",
-     ("the fishing cooperative", "the port authority")),
-    ("Ostia; Velmar; Kestrel Union", ("Ostia", "Velmar", "Kestrel Union")),
-    ("Η Ελλάδα και Τουρκία, 日本", ("Η Ελλάδα και Τουρκία", "日本")),
-])
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Riverland and Dryland", ("Riverland", "Dryland")),
+        (
+            "The parties are Riverland, Dryland & the Islands",
+            ("Riverland", "Dryland", "the Islands"),
+        ),
+        (
+            "between the fishing cooperative vs the port authority.",
+            ("the fishing cooperative", "the port authority"),
+        ),
+        ("Ostia; Velmar; Kestrel Union", ("Ostia", "Velmar", "Kestrel Union")),
+        ("Η Ελλάδα και Τουρκία, 日本", ("Η Ελλάδα και Τουρκία", "日本")),
+    ],
+)
 def test_parse_parties(text, names):
     assert parse_parties(text).names == names
 

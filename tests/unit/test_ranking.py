@@ -4,8 +4,10 @@ from bot.ranking import CaseProfile, rank_measures
 
 
 def test_water_case_ranks_water_measures_first(analyser, knowledge):
-    analyses = [analyser.analyse("our farmers depend on the river and fear drought"),
-                analyser.analyse("the reservoir behind the dam is our drinking water")]
+    analyses = [
+        analyser.analyse("our farmers depend on the river and fear drought"),
+        analyser.analyse("the reservoir behind the dam is our drinking water"),
+    ]
     case = CaseProfile.from_analyses(analyses, shared_topics={"water"})
     ranked = rank_measures(knowledge.measures.values(), case, knowledge.topics)
     top = ranked[:3]
@@ -17,7 +19,8 @@ def test_water_case_ranks_water_measures_first(analyser, knowledge):
 
 def test_security_case_differs_from_water_case(analyser, knowledge):
     case = CaseProfile.from_analyses(
-        [analyser.analyse("soldiers patrol the border and military exercises scare villagers")])
+        [analyser.analyse("soldiers patrol the border and military exercises scare villagers")]
+    )
     ranked = rank_measures(knowledge.measures.values(), case, knowledge.topics)
     assert "security" in ranked[0].measure.topics or "borders" in ranked[0].measure.topics
     assert ranked[0].topics
@@ -28,8 +31,12 @@ def test_exclusions_and_stable_order(analyser, knowledge):
     first = rank_measures(knowledge.measures.values(), case, knowledge.topics)
     again = rank_measures(knowledge.measures.values(), case, knowledge.topics)
     assert [r.measure.id for r in first] == [r.measure.id for r in again]
-    rest = rank_measures(knowledge.measures.values(), case, knowledge.topics,
-                         exclude=[r.measure.id for r in first[:3]])
+    rest = rank_measures(
+        knowledge.measures.values(),
+        case,
+        knowledge.topics,
+        exclude=[r.measure.id for r in first[:3]],
+    )
     assert [r.measure.id for r in rest] == [r.measure.id for r in first[3:]]
 
 

@@ -9,9 +9,9 @@ RASA_OWNED_TABLES = {"events"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and (name in RASA_OWNED_TABLES or (reflected and compare_to is None)):
-        return False
-    return True
+    return not (
+        type_ == "table" and (name in RASA_OWNED_TABLES or (reflected and compare_to is None))
+    )
 
 
 def run_migrations_online() -> None:

@@ -1,0 +1,71 @@
+"""One real stack per test run: Rasa server, action server and web app on free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.model import ensure_model
+from bot.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
+from bot.settings import Settings
+from bot.store.migrate import upgrade
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningStack:
+    settings: Settings
+    env: dict[str, str]
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.settings.rasa_url}/webhooks/rest/webhook"
+
+    def say(self, sender: str, message, timeout: float = 60) -> list[dict]:
+        response = requests.post(
+            self.webhook, json={"sender": sender, "message": message}, timeout=timeout
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[RunningStack]:
+    workdir = tmp_path_factory.mktemp("stack")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'concordia.db'}",
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    settings = Settings.from_env(env)
+    upgrade(settings.database_url)
+    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    log_dir = ARTIFACTS / "logs"
+    processes = Stack(settings, log_dir=log_dir)
+    for spec in (
+        action_server_spec(settings),
+        rasa_server_spec(settings, model),
+        web_app_spec(settings),
+    ):
+        processes.start(spec)
+    try:
+        processes.wait_healthy(timeout=300)
+        yield RunningStack(settings, settings.child_env())
+    finally:
+        processes.stop()

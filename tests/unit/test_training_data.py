@@ -1,0 +1,84 @@
+"""Guards on the training data: the held-out and evaluation sets never leak into it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+MARKUP = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\W+", " ", MARKUP.sub(r"\1", text).lower()).strip()
+
+
+def _examples(path: Path) -> dict[str, str]:
+    found = {}
+    for block in yaml.safe_load(path.read_text())["nlu"]:
+        for line in block.get("examples", "").splitlines():
+            if line.strip().startswith("- "):
+                found[_normalise(line.strip()[2:])] = block["intent"]
+    return found
+
+
+def _training() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        found.update(_examples(path))
+    return found
+
+
+def test_holdout_examples_are_not_in_training():
+    holdout = _examples(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml")
+    leaked = sorted(set(holdout) & set(_training()))
+    assert not leaked, f"held-out examples found in training data: {leaked[:10]}"
+
+
+def test_every_contract_intent_has_enough_examples():
+    counts: dict[str, int] = {}
+    for intent in _training().values():
+        counts[intent] = counts.get(intent, 0) + 1
+    for intent in (
+        "state_interest",
+        "state_position",
+        "propose_option",
+        "express_hostility",
+        "start_mediation",
+        "start_training",
+    ):
+        assert counts.get(intent, 0) >= 40, f"{intent} has {counts.get(intent, 0)} examples"
+    for intent in (
+        "greet",
+        "goodbye",
+        "affirm",
+        "deny",
+        "thank",
+        "bot_challenge",
+        "help",
+        "restart",
+        "out_of_scope",
+        "done",
+    ):
+        assert counts.get(intent, 0) >= 15, f"{intent} has {counts.get(intent, 0)} examples"
+
+
+def test_no_casino_utterance_in_training_data():
+    casino = PROJECT_ROOT.parent / "shared" / "eval" / "casino"
+    files = sorted(casino.glob("casino_*.json"))
+    if not files:
+        return  # the evaluation set is not beside this checkout; nothing can leak from it
+    samples = set()
+    for path in files:
+        for dialogue in json.loads(path.read_text()):
+            for text, _labels in dialogue.get("annotations", []):
+                normalised = _normalise(text)
+                if len(normalised) > 40:
+                    samples.add(normalised)
+    training = " \n ".join(_training())
+    leaked = [s for s in samples if s in training]
+    assert not leaked, f"CaSiNo utterances found in training data: {leaked[:3]}"
