@@ -207,6 +207,9 @@ def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -
         print(f"Could not start Concordia: {exc}", file=sys.stderr)
         return 1
     finally:
+        # A second Ctrl-C (make forwards one too) must not interrupt the clean-up.
+        previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
         stack.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         print("All processes stopped.", flush=True)

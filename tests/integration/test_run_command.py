@@ -1,0 +1,68 @@
+"""`concordia run` starts all three processes and Ctrl-C stops all three."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.integration.conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path):
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in ports.items()},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output.append(line)
+            if "Concordia is running" in line:
+                break
+        assert any("Concordia is running" in line for line in output), "".join(output[-40:])
+        assert all(port_open(port) for port in ports.values())
+        reply = requests.post(
+            f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook",
+            json={"sender": "run-test", "message": "hello"},
+            timeout=60,
+        )
+        assert reply.status_code == 200 and reply.json()
+
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+        assert process.returncode == 0
+        assert "All processes stopped." in rest
+        time.sleep(1)
+        assert not any(port_open(port) for port in ports.values())
+    finally:
+        if process.poll() is None:
+            process.kill()
