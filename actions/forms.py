@@ -50,6 +50,34 @@ def _not_for_this_slot(value: Any, tracker: Tracker) -> bool:
     return value is None or latest_intent(tracker) in NAVIGATION_INTENTS
 
 
+# -- Step 1: opening ----------------------------------------------------------------------
+class AskConsent(Action):
+    def name(self) -> str:
+        return "action_ask_consent"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = []
+        if tracker.get_slot("step") != "opening":
+            events = enter_step(tracker, "opening")
+            dispatcher.utter_message(response="utter_opening")
+        dispatcher.utter_message(response="utter_ask_consent")
+        return events
+
+
+class ValidateOpeningForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_opening_form"
+
+    def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is False:
+            dispatcher.utter_message(response="utter_consent_declined")
+        return {"consent": True if value is True else None}
+
+
 # -- Step 2: context ----------------------------------------------------------------------
 class AskTopic(Action):
     def name(self) -> str:

@@ -28,7 +28,7 @@ from bot.summary import PartyRecord, build_summary, suggest_channels
 
 
 class StartMediation(Action):
-    """Opens a new session (closing an unfinished one) and asks for consent."""
+    """Opens a new session, closing an unfinished one; the opening form follows."""
 
     def name(self) -> str:
         return "action_start_mediation"
@@ -45,11 +45,7 @@ class StartMediation(Action):
             boundary=restart_boundary(tracker),
             trigger=latest_user_timestamp(tracker),
         )
-        dispatcher.utter_message(response="utter_opening")
-        return [SlotSet(slot, None) for slot in MEDIATION_SLOTS] + [
-            SlotSet("session_id", sid),
-            SlotSet("step", "opening"),
-        ]
+        return [*(SlotSet(slot, None) for slot in MEDIATION_SLOTS), SlotSet("session_id", sid)]
 
 
 class StartTraining(Action):

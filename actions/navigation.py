@@ -115,9 +115,9 @@ class GoBack(Action):
             REPOSITORY.reopen(sid)
             dispatcher.utter_message(text="Back to the measures; the session is open again.")
             return _leave_loop("measure_decision", "step")
-        if step == "context":
+        if step in ("opening", "context"):
             dispatcher.utter_message(
-                text="The context is the first step: there is nothing earlier to go back to."
+                text="We are at the start: there is nothing earlier to go back to."
             )
         else:
             dispatcher.utter_message(text="There is no earlier step to go back to from here.")
@@ -134,6 +134,12 @@ class SkipStep(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         step = current_step(tracker)
+        if step == "opening":
+            dispatcher.utter_message(
+                text="The ground rules can't be skipped: a mediation needs everyone's "
+                "consent to them. Say yes to agree."
+            )
+            return _leave_loop()
         if step == "context":
             dispatcher.utter_message(
                 text="This step can't be skipped: everything after it "

@@ -32,6 +32,7 @@ ANALYSER = Analyser(KNOWLEDGE.topics)
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 
 LOOP_STEPS = {
+    "opening_form": "opening",
     "context_form": "context",
     "interests_form": "interests",
     "common_ground_form": "common_ground",
@@ -39,6 +40,8 @@ LOOP_STEPS = {
 }
 # Slots that belong to one mediation; cleared when a new one starts.
 MEDIATION_SLOTS = (
+    "consent",
+    "step",
     "topic",
     "parties",
     "party_draft",

@@ -76,9 +76,8 @@ def texts(messages: list[dict]) -> str:
 @pytest.fixture
 def started(repo):
     events, messages = run(mediation.StartMediation(), make_tracker("start", "start_mediation"))
-    slots = slot_events(events)
-    assert messages[0]["response"] == "utter_opening"
-    return slots["session_id"]
+    assert messages == []  # the opening form asks for consent next
+    return slot_events(events)["session_id"]
 
 
 def test_start_mediation_opens_a_session_and_closes_the_previous(repo, started):
@@ -89,6 +88,34 @@ def test_start_mediation_opens_a_session_and_closes_the_previous(repo, started):
     )
     assert repo.get(started).status == "abandoned"
     assert slot_events(events)["session_id"] != started
+
+
+def test_opening_asks_for_consent_once_in_full(repo, started):
+    events, messages = run(forms.AskConsent(), make_tracker("", None, {"session_id": started}))
+    assert [m["response"] for m in messages] == ["utter_opening", "utter_ask_consent"]
+    assert slot_events(events)["step"] == "opening"
+    _, messages = run(
+        forms.AskConsent(), make_tracker("", None, {"session_id": started, "step": "opening"})
+    )
+    assert [m["response"] for m in messages] == ["utter_ask_consent"]
+
+    validator = forms.ValidateOpeningForm()
+    slots = {"session_id": started, "requested_slot": "consent"}
+    events, messages = run(
+        validator,
+        make_tracker(
+            "no", "deny", slots, active_loop="opening_form", candidates={"consent": False}
+        ),
+    )
+    assert slot_events(events)["consent"] is None
+    assert messages[0]["response"] == "utter_consent_declined"
+    events, _ = run(
+        validator,
+        make_tracker(
+            "yes", "affirm", slots, active_loop="opening_form", candidates={"consent": True}
+        ),
+    )
+    assert slot_events(events)["consent"] is True
 
 
 def test_context_form(repo, started):
