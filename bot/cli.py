@@ -15,7 +15,7 @@ from bot.store.db import DatabaseConfigError
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
 
 # Held-out macro F1 below which `make test` fails; see the README for how it was set.
-NLU_MIN_MACRO_F1 = 0.85
+NLU_MIN_MACRO_F1 = 0.88
 
 
 class UsageError(Exception):
