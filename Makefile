@@ -2,18 +2,25 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
+WEBCHAT   := bot/web/static/vendor/rasa-webchat-1.0.1.js
 CONCORDIA := $(BIN)/concordia
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install run train validate shell lint test test-stories test-nlu test-unit \
+.PHONY: install browser run train validate shell lint test test-stories test-nlu test-unit \
         test-integration db-upgrade clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
 	bash scripts/setup-env.sh
 
-install: $(STAMP)            ## create or update .venv from requirements.lock
+$(WEBCHAT): scripts/fetch-webchat.sh
+	bash scripts/fetch-webchat.sh
+
+install: $(STAMP) $(WEBCHAT)  ## .venv from requirements.lock, and the chat widget bundle
+
+browser:                     ## Chromium + driver from Debian, for the browser tests
+	bash scripts/install-browser.sh
 
 run: install                 ## train if needed, start Rasa (5005), actions (5055), web (8000)
 	$(CONCORDIA) run
@@ -46,7 +53,7 @@ test-unit: install
 test-integration: install    ## real Rasa + action servers over REST
 	$(BIN)/pytest -m integration
 
-test: install lint validate train test-stories test-nlu  ## everything
+test: install browser lint validate train test-stories test-nlu  ## everything
 	$(BIN)/pytest
 
 clean:

@@ -64,6 +64,8 @@ def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
             str(settings.root / "credentials.yml"),
             "--endpoints",
             str(settings.root / "endpoints.yml"),
+            # No --cors: the socket.io channel checks origins itself (connectors/socketio.py);
+            # Sanic-CORS on top would send the Access-Control header twice.
         ],
         f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
     )

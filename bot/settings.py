@@ -50,6 +50,7 @@ class Settings:
     knowledge_dir: Path
     root: Path
     log_level: str
+    cors_origins: tuple[str, ...]
 
     @property
     def action_endpoint_url(self) -> str:
@@ -63,16 +64,24 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         root = Path(env.get("CONCORDIA_ROOT") or PROJECT_ROOT)
+        web_port = _port(env, "WEB_PORT", 8000)
+        origins = env.get("CONCORDIA_CORS_ORIGINS", "").strip()
+        cors = (
+            tuple(o.strip() for o in origins.split(",") if o.strip())
+            if origins
+            else (f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}")
+        )
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or default_database_url(root),
             host=env.get("CONCORDIA_HOST", "").strip() or "127.0.0.1",
             rasa_port=_port(env, "RASA_PORT", 5005),
             action_port=_port(env, "ACTION_PORT", 5055),
-            web_port=_port(env, "WEB_PORT", 8000),
+            web_port=web_port,
             models_dir=Path(env.get("CONCORDIA_MODELS_DIR") or root / "models"),
             knowledge_dir=Path(env.get("CONCORDIA_KNOWLEDGE_DIR") or root / "data" / "knowledge"),
             root=root,
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            cors_origins=cors,
         )
 
     def child_env(self) -> dict[str, str]:
@@ -86,6 +95,7 @@ class Settings:
             WEB_PORT=str(self.web_port),
             CONCORDIA_ROOT=str(self.root),
             CONCORDIA_KNOWLEDGE_DIR=str(self.knowledge_dir),
+            CONCORDIA_CORS_ORIGINS=",".join(self.cors_origins),
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

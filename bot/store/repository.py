@@ -399,6 +399,18 @@ class SessionRepository:
             query = query.order_by(MediationSession.started_at.desc(), MediationSession.id)
             return list(db.execute(query.limit(limit).offset(offset)).scalars())
 
+    def latest_for_sender(self, sender_id: str) -> MediationSession | None:
+        """The newest session of one conversation (a restart starts a new one)."""
+        with session_scope(self.url) as db:
+            return db.execute(
+                select(MediationSession)
+                .where(MediationSession.sender_id == sender_id)
+                .order_by(
+                    MediationSession.transcript_from.desc(), MediationSession.started_at.desc()
+                )
+                .limit(1)
+            ).scalar_one_or_none()
+
     def session_ids(self) -> list[str]:
         with session_scope(self.url) as db:
             return list(

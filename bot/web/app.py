@@ -1,51 +1,88 @@
-"""The Sanic web app. Sanic is already part of Rasa's dependencies."""
+"""The Sanic web app: the chat page with its widget, and the progress API.
+
+Sanic is already one of Rasa's dependencies. The widget bundle is served from
+this app (fetched once by set-up), so the page works offline and on an
+internal network.
+"""
 
 from __future__ import annotations
 
-from html import escape
+import json
+from pathlib import Path
 
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot import steps
 from bot.settings import Settings
+from bot.store.repository import SessionRepository
 
-LANDING = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Concordia</title>
-<style>
- body {{ font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto;
-        padding: 0 1rem; line-height: 1.5; color: #1d2733; }}
- code {{ background: #eef1f4; padding: 0 .25rem; border-radius: 3px; }}
- pre {{ background: #eef1f4; padding: .75rem; overflow-x: auto; }}
-</style></head>
-<body>
-<h1>Concordia</h1>
-<p>A mediation assistant: it walks the parties to a dispute through context, each side's
-interests (not positions), common ground, confidence-building measures and next steps,
-and keeps every session for review.</p>
-<p>The chat widget for this page is on its way. Until then, talk to the assistant over
-the REST channel:</p>
-<pre>curl -s {rasa_url}/webhooks/rest/webhook \\
-  -H 'Content-Type: application/json' \\
-  -d '{{"sender": "me", "message": "help us resolve a water dispute"}}'</pre>
-<p>or in a terminal with <code>make shell</code>. Sessions are listed with
-<code>concordia sessions list</code>.</p>
-</body></html>
-"""
+HERE = Path(__file__).resolve().parent
+WEBCHAT_BUNDLE = "rasa-webchat-1.0.1.js"
+
+
+def content_security_policy(rasa_port: int) -> str:
+    """Scripts only from this app; connections only to it and to the Rasa server."""
+    rasa = " ".join(f"{scheme}://*:{rasa_port}" for scheme in ("http", "https", "ws", "wss"))
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; font-src 'self' data:; connect-src 'self' {rasa}; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    )
+
+
+def render_index(settings: Settings) -> str:
+    config = {
+        "rasaPort": settings.rasa_port,
+        "steps": [
+            {"id": s.id, "label": s.label, "number": steps.step_number(s.id)} for s in steps.STEPS
+        ],
+    }
+    # JSON inside <script>: "</" must not close the element.
+    payload = json.dumps(config).replace("</", "<\\/")
+    template = (HERE / "templates" / "index.html").read_text(encoding="utf-8")
+    return template.replace("__CONFIG__", payload).replace("__WEBCHAT__", WEBCHAT_BUNDLE)
 
 
 def create_app(settings: Settings | None = None, name: str = "concordia-web") -> Sanic:
     settings = settings or Settings.from_env()
     app = Sanic(name)
-    page = LANDING.format(rasa_url=escape(settings.rasa_url))
+    repository = SessionRepository(settings.database_url)
+    page = render_index(settings)
+    policy = content_security_policy(settings.rasa_port)
+    app.static("/static", str(HERE / "static"))
 
     @app.get("/")
-    async def landing(_request: Request):
+    async def index(_request: Request):
         return response.html(page)
 
     @app.get("/healthz")
     async def health(_request: Request):
         return response.json({"status": "ok"})
+
+    @app.get("/api/progress/<sender_id>")
+    async def progress(_request: Request, sender_id: str):
+        """The step a conversation is at (nothing else: the content stays private)."""
+        if len(sender_id) > 255:
+            return response.json({"error": "conversation id too long"}, status=400)
+        record = repository.latest_for_sender(sender_id)
+        if record is None:
+            return response.json({"step": None}, status=404)
+        step = record.step
+        return response.json(
+            {
+                "step": step,
+                "number": steps.step_number(step),
+                "of": len(steps.STEPS),
+                "status": record.status,
+            }
+        )
+
+    @app.on_response
+    async def security_headers(request: Request, resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        if resp.content_type and resp.content_type.startswith("text/html"):
+            resp.headers["Content-Security-Policy"] = policy
 
     return app

@@ -1,0 +1,79 @@
+"""The web app, started for real on a free port, against a real SQLite database."""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from bot.runner import Stack, web_app_spec
+from bot.settings import Settings
+from bot.store.migrate import upgrade
+from bot.store.repository import SessionRepository
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Client:
+    base: str
+
+    def get(self, path: str) -> requests.Response:
+        return requests.get(self.base + path, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
+    upgrade(url)
+    port = _free_port()
+    settings = Settings.from_env({"DATABASE_URL": url, "RASA_PORT": "5999", "WEB_PORT": str(port)})
+    stack = Stack(settings)
+    stack.start(web_app_spec(settings))
+    try:
+        stack.wait_healthy(60)
+        yield Client(f"http://127.0.0.1:{port}"), url
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def app(served):
+    return served[0]
+
+
+def test_page_carries_widget_config_and_a_strict_policy(app):
+    page = app.get("/")
+    assert page.status_code == 200
+    assert "Start a mediation" in page.text and "Practise with a scenario" in page.text
+    assert "/static/vendor/rasa-webchat-1.0.1.js" in page.text
+    config = json.loads(page.text.split('id="config">')[1].split("</script>")[0])
+    assert config["rasaPort"] == 5999
+    assert [s["id"] for s in config["steps"]][:2] == ["opening", "context"]
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "http://*:5999" in policy
+
+
+def test_progress_reports_the_step_only(app, served):
+    repo = SessionRepository(served[1])
+    sid = repo.start_session("socket-abc")
+    repo.reach_step(sid, "interests")
+    reply = app.get("/api/progress/socket-abc")
+    assert reply.status_code == 200
+    assert reply.json() == {"step": "interests", "number": 3, "of": 6, "status": "active"}
+    missing = app.get("/api/progress/nobody")
+    assert missing.status_code == 404 and missing.json() == {"step": None}
+    assert app.get("/api/progress/" + "x" * 300).status_code == 400
+
+
+def test_static_files_are_served(app):
+    script = app.get("/static/app.js")
+    assert script.status_code == 200 and "rasa-webchat" in script.text
+    assert app.get("/static/vendor/rasa-webchat-1.0.1.js").status_code == 200
