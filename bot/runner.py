@@ -145,20 +145,22 @@ class Stack:
                 return spec, process.returncode
         return None
 
-    def stop(self) -> None:
-        for _, process in self.children:
+    def stop(self, name: str | None = None) -> None:
+        """Stop every child, or only the one called `name` (the others keep running)."""
+        chosen = [(s, p) for s, p in self.children if name is None or s.name == name]
+        for _, process in chosen:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for _, process in self.children:
+        for _, process in chosen:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        self.children.clear()
+        self.children = [child for child in self.children if child not in chosen]
 
 
 def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -> int:

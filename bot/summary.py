@@ -40,33 +40,32 @@ def build_summary(
     rejected: Sequence[str],
     channels: Sequence[Channel],
 ) -> str:
-    lines = ["Step 6 of 6: Agreement and next steps. Here is where you have arrived."]
+    # Blocks are separated by blank lines so chat widgets (Markdown) keep them apart.
+    blocks = ["Step 6 of 6: Agreement and next steps. Here is where you have arrived."]
     if topic:
-        lines.append(f"Dispute: {topic}")
+        blocks.append(f"Dispute: {topic}")
     if parties:
-        lines.append(f"Parties: {join_names([p.name for p in parties])}")
+        blocks.append(f"Parties: {join_names([p.name for p in parties])}")
     for party in parties:
-        if party.interests:
-            lines.append(f"What matters to {party.name}: " + "; ".join(party.interests))
-        else:
-            lines.append(f"What matters to {party.name}: not yet explored.")
+        said = "; ".join(party.interests) if party.interests else "not yet explored."
+        block = f"What matters to {party.name}: {said}"
         if party.positions:
-            lines.append(f"  Positions {party.name} stated: " + "; ".join(party.positions))
+            block += f"\nPositions {party.name} stated: " + "; ".join(party.positions)
+        blocks.append(block)
     if common_ground:
-        lines.append(
+        blocks.append(
             "Common ground: "
             + " ".join(f"({i}) {text}" for i, text in enumerate(common_ground, start=1))
         )
     else:
-        lines.append("Common ground: none confirmed yet.")
-    if accepted:
-        lines.append("Measures agreed: " + "; ".join(accepted))
-    else:
-        lines.append("Measures agreed: none yet.")
+        blocks.append("Common ground: none confirmed yet.")
+    blocks.append("Measures agreed: " + ("; ".join(accepted) if accepted else "none yet."))
     if rejected:
-        lines.append("Set aside: " + "; ".join(rejected))
+        blocks.append("Set aside: " + "; ".join(rejected))
     if channels:
-        lines.append("Next channels to carry this forward:")
-        lines.extend(f"- {c.title}: {c.description}" for c in channels)
-    lines.append(f"Session reference: {session_id} (keep it to find this session again).")
-    return "\n".join(lines)
+        blocks.append(
+            "Next channels to carry this forward:\n"
+            + "\n".join(f"- {c.title}: {c.description}" for c in channels)
+        )
+    blocks.append(f"Session reference: {session_id} (keep it to find this session again).")
+    return "\n\n".join(blocks)

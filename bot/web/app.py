@@ -26,8 +26,8 @@ def content_security_policy(rasa_port: int) -> str:
     rasa = " ".join(f"{scheme}://*:{rasa_port}" for scheme in ("http", "https", "ws", "wss"))
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:; font-src 'self' data:; connect-src 'self' {rasa}; frame-ancestors 'none'; "
-        "base-uri 'none'; form-action 'self'"
+        "img-src 'self' data:; font-src 'self' data:; "
+        f"connect-src 'self' {rasa}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
 
 

@@ -29,6 +29,19 @@ def free_port() -> int:
 class RunningStack:
     settings: Settings
     env: dict[str, str]
+    processes: Stack
+    model: Path
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}/"
+
+    def stop_rasa(self) -> None:
+        self.processes.stop("Rasa server")
+
+    def start_rasa(self) -> None:
+        self.processes.start(rasa_server_spec(self.settings, self.model))
+        self.processes.wait_healthy(timeout=300)
 
     @property
     def webhook(self) -> str:
@@ -66,6 +79,34 @@ def stack(tmp_path_factory) -> Iterator[RunningStack]:
         processes.start(spec)
     try:
         processes.wait_healthy(timeout=300)
-        yield RunningStack(settings, settings.child_env())
+        yield RunningStack(settings, settings.child_env(), processes, model)
     finally:
         processes.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
