@@ -95,9 +95,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is
+    open, which would break tests elsewhere that start their own loop."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

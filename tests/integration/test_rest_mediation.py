@@ -184,3 +184,14 @@ def test_restart_in_the_middle_of_a_step_starts_afresh(stack):
     sessions = SessionRepository(stack.settings.database_url).list_sessions()
     mine = [s for s in sessions if s.sender_id == sender]
     assert [s.status for s in mine] == ["abandoned"]
+
+
+def test_socket_accepts_only_the_web_apps_origin(stack):
+    url = f"{stack.settings.rasa_url}/socket.io/?EIO=4&transport=polling"
+    own = f"http://127.0.0.1:{stack.settings.web_port}"
+    allowed = requests.get(url, headers={"Origin": own}, timeout=10)
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == own
+    foreign = requests.get(url, headers={"Origin": "http://elsewhere.example"}, timeout=10)
+    assert foreign.status_code == 400
+    assert "Access-Control-Allow-Origin" not in foreign.headers
