@@ -10,6 +10,13 @@ from rasa_sdk.types import DomainDict
 from actions.session import REPOSITORY, current_step, parties_of, session_id
 from bot import steps
 
+CANNOT_SKIP = {
+    "opening": "The ground rules can't be skipped: a mediation needs everyone's consent to "
+    "them. Say yes to agree.",
+    "context": "This step can't be skipped: everything after it builds on the topic and the "
+    "parties.",
+}
+
 
 def _leave_loop(*slots: str) -> list[EventType]:
     """Deactivate the current form and clear the slots of the step being reopened."""
@@ -134,17 +141,8 @@ class SkipStep(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         step = current_step(tracker)
-        if step == "opening":
-            dispatcher.utter_message(
-                text="The ground rules can't be skipped: a mediation needs everyone's "
-                "consent to them. Say yes to agree."
-            )
-            return _leave_loop()
-        if step == "context":
-            dispatcher.utter_message(
-                text="This step can't be skipped: everything after it "
-                "builds on the topic and the parties."
-            )
+        if step in CANNOT_SKIP:
+            dispatcher.utter_message(text=CANNOT_SKIP[step])
             return _leave_loop()
         if step in ("interests", "common_ground", "measures"):
             label = steps.get_step(step).label.lower()

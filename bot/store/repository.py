@@ -296,6 +296,13 @@ class SessionRepository:
                 item.status = "confirmed"
 
     # -- measures ---------------------------------------------------------------
+    @staticmethod
+    def _next_rank(db: Session, session_id: str) -> int:
+        last = db.execute(
+            select(func.max(SessionMeasure.rank)).where(SessionMeasure.session_id == session_id)
+        ).scalar()
+        return (last or 0) + 1
+
     def propose_measures(self, session_id: str, ranked: Sequence[RankedMeasure]) -> None:
         with session_scope(self.url) as db:
             known = set(
@@ -303,14 +310,7 @@ class SessionRepository:
                     select(SessionMeasure.measure_id).where(SessionMeasure.session_id == session_id)
                 ).scalars()
             )
-            next_rank = (
-                db.execute(
-                    select(func.max(SessionMeasure.rank)).where(
-                        SessionMeasure.session_id == session_id
-                    )
-                ).scalar()
-                or 0
-            ) + 1
+            next_rank = self._next_rank(db, session_id)
             for entry in ranked:
                 if entry.measure.id in known:
                     continue
@@ -339,14 +339,7 @@ class SessionRepository:
                     )
                 ).first():
                     return False
-                rank = (
-                    db.execute(
-                        select(func.max(SessionMeasure.rank)).where(
-                            SessionMeasure.session_id == session_id
-                        )
-                    ).scalar()
-                    or 0
-                ) + 1
+                rank = self._next_rank(db, session_id)
                 db.add(
                     SessionMeasure(
                         session_id=session_id,
