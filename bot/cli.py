@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.model import TRAINING_DIRS, ensure_model, rasa_executable
+from bot.review.accounts import AccountError
+from bot.review.queries import FilterError
 from bot.settings import ConfigError, Settings
 from bot.store.db import DatabaseConfigError
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
@@ -104,43 +107,60 @@ def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+FILTER_FIELDS = ("mode", "status", "scenario", "step", "date_from", "date_to", "tag", "text")
+
+
+def _filter(args: argparse.Namespace):
+    from bot.review.queries import SessionFilter
+
+    return SessionFilter.parse({name: getattr(args, name) for name in FILTER_FIELDS})
+
+
+def _row_json(row) -> dict:
+    return {
+        "id": row.id,
+        "sender_id": row.sender_id,
+        "mode": row.mode,
+        "status": row.status,
+        "scenario": row.scenario,
+        "furthest_step": row.furthest_step,
+        "topic": row.topic,
+        "parties": row.parties,
+        "tags": row.tags,
+        "interests": row.interests,
+        "positions": row.positions,
+        "accepted_measures": row.accepted_measures,
+        "started_at": row.started_at.isoformat() + "Z",
+        "reviewed": row.reviewed_at is not None,
+    }
+
+
 def cmd_sessions_list(settings: Settings, args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
-    repository = SessionRepository(settings.database_url)
-    rows = repository.list_sessions(
-        limit=args.limit, offset=args.offset, status=args.status, mode=args.mode
-    )
+    from bot.review.queries import list_sessions
+
+    page = list_sessions(settings.database_url, _filter(args), args.page, args.per_page)
     if args.format == "json":
         print(
             json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "sender_id": r.sender_id,
-                        "mode": r.mode,
-                        "status": r.status,
-                        "step": r.step,
-                        "furthest_step": r.furthest_step,
-                        "topic": r.topic,
-                        "parties": [p.name for p in r.parties],
-                        "started_at": r.started_at.isoformat() + "Z",
-                    }
-                    for r in rows
-                ],
+                {
+                    "total": page.total,
+                    "page": page.page,
+                    "pages": page.pages,
+                    "sessions": [_row_json(r) for r in page.rows],
+                },
                 indent=2,
                 ensure_ascii=False,
             )
         )
         return 0
-    if not rows:
-        print("No sessions yet.")
+    print(f"{page.total} session(s) match; page {page.page} of {page.pages}.")
+    if not page.rows:
         return 0
     print(
         f"{'ID':<20} {'STARTED (UTC)':<17} {'MODE':<9} {'STATUS':<9} {'STEP':<13} TOPIC / PARTIES"
     )
-    for r in rows:
-        parties = ", ".join(p.name for p in r.parties)
+    for r in page.rows:
+        parties = ", ".join(r.parties)
         topic = (r.topic or "").replace("\n", " ")[:40]
         print(
             f"{r.id:<20} {r.started_at:%Y-%m-%d %H:%M} {r.mode:<9} {r.status:<9} "
@@ -151,18 +171,57 @@ def cmd_sessions_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_sessions_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.export import export_session
+    from bot.review.annotations import Annotations
+    from bot.review.exporters import session_to_markdown, sessions_to_csv
+    from bot.review.queries import iter_sessions
 
     if bool(args.all) == bool(args.session_id):
         raise UsageError("give either a SESSION_ID or --all (see `concordia sessions list`)")
     repository = SessionRepository(settings.database_url)
-    ids = repository.session_ids() if args.all else [args.session_id]
-    exported = [export_session(repository, session_id) for session_id in ids]
-    text = json.dumps(exported if args.all else exported[0], indent=2, ensure_ascii=False)
-    if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-        print(f"Wrote {len(exported)} session(s) to {args.output}", file=sys.stderr)
+    flt = _filter(args)
+    if args.format == "csv":
+        if not args.all:
+            repository.get(args.session_id)  # unknown ids are an error, not an empty file
+            flt = dataclasses.replace(flt, session_id=args.session_id)
+        rows = list(iter_sessions(settings.database_url, flt))
+        text, count = sessions_to_csv(rows), len(rows)
     else:
-        print(text)
+        if args.all:
+            ids = [r.id for r in iter_sessions(settings.database_url, flt)]
+        else:
+            ids = [args.session_id]
+        exported = [export_session(repository, sid) for sid in ids]
+        count = len(exported)
+        if args.format == "json":
+            text = json.dumps(exported if args.all else exported[0], indent=2, ensure_ascii=False)
+        else:
+            annotations = Annotations(settings.database_url)
+            text = "\n\n---\n\n".join(
+                session_to_markdown(e, annotations.notes(e["id"]) if args.notes else None)
+                for e in exported
+            )
+    text = text if text.endswith("\n") else text + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"Wrote {count} session(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.review.accounts import Accounts
+
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise UsageError("the two passwords differ; nothing was created")
+    Accounts(settings.database_url).add(args.name, password)
+    print(f"Reviewer {args.name!r} created.")
     return 0
 
 
@@ -259,19 +318,43 @@ def build_parser() -> argparse.ArgumentParser:
     sessions = commands.add_parser("sessions", help="list and export sessions").add_subparsers(
         dest="sessions_command", required=True, metavar="ACTION"
     )
-    listing = sessions.add_parser("list", help="newest sessions first")
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--offset", type=int, default=0)
-    listing.add_argument("--status", choices=SESSION_STATUSES)
-    listing.add_argument("--mode", choices=("mediation", "training"))
+
+    def add_filters(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--mode", help="mediation or training")
+        command.add_argument("--status", help=f"one of {', '.join(SESSION_STATUSES)}")
+        command.add_argument("--scenario", help="training scenario id")
+        command.add_argument("--step", help="furthest step reached, e.g. measures")
+        command.add_argument("--from", dest="date_from", help="started on or after YYYY-MM-DD")
+        command.add_argument("--to", dest="date_to", help="started on or before YYYY-MM-DD")
+        command.add_argument("--tag", help="reviewer tag")
+        command.add_argument("--search", dest="text", help="text anyone said in the session")
+
+    listing = sessions.add_parser("list", help="newest sessions first, filtered")
+    add_filters(listing)
+    listing.add_argument("--page", type=int, default=1)
+    listing.add_argument("--per-page", type=int, default=50)
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(func=cmd_sessions_list)
-    export = sessions.add_parser("export", help="export sessions with their transcripts")
+    export = sessions.add_parser("export", help="export sessions (JSON, CSV or Markdown)")
     export.add_argument("session_id", nargs="?", metavar="SESSION_ID")
-    export.add_argument("--all", action="store_true", help="export every session")
-    export.add_argument("--format", choices=("json",), default="json")
+    export.add_argument("--all", action="store_true", help="every session matching the filters")
+    add_filters(export)
+    export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
+    export.add_argument("--notes", action="store_true", help="include reviewer notes (Markdown)")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(func=cmd_sessions_export)
+
+    users = commands.add_parser("users", help="reviewer accounts").add_subparsers(
+        dest="users_command", required=True, metavar="ACTION"
+    )
+    add_user = users.add_parser("add", help="create a reviewer (password prompted or on stdin)")
+    add_user.add_argument("name")
+    add_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    add_user.set_defaults(func=cmd_users_add)
     return parser
 
 
@@ -280,7 +363,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return args.func(settings, args)
-    except (ConfigError, DatabaseConfigError, KnowledgeError, UnknownSession, UsageError) as exc:
+    except (
+        ConfigError,
+        DatabaseConfigError,
+        KnowledgeError,
+        UnknownSession,
+        UsageError,
+        AccountError,
+        FilterError,
+    ) as exc:
         print(f"concordia: {exc}", file=sys.stderr)
         return 2
     except subprocess.CalledProcessError as exc:

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -42,6 +43,7 @@ class MediationSession(Base):
     id = Column(String(32), primary_key=True)
     sender_id = Column(String(255), nullable=False, index=True)
     mode = Column(String(16), nullable=False, default="mediation")
+    scenario = Column(String(80), index=True)  # training scenario id, when there is one
     status = Column(String(16), nullable=False, default="active")
     topic = Column(Text)
     step = Column(String(32), nullable=False, default="opening")
@@ -52,6 +54,8 @@ class MediationSession(Base):
     started_at = Column(DateTime, nullable=False, default=utcnow, index=True)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     ended_at = Column(DateTime)
+    reviewed_at = Column(DateTime)
+    reviewed_by = Column(String(80))
 
     parties = relationship(
         "Party", order_by="Party.position", cascade="all, delete-orphan", back_populates="session"
@@ -148,3 +152,56 @@ class SessionMeasure(Base):
     evidence = Column(JSON, nullable=False, default=dict)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Reviewer(Base):
+    """A trainer or supervisor who may read sessions (created with `concordia users add`)."""
+
+    __tablename__ = "reviewers"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SessionNote(Base):
+    __tablename__ = "session_notes"
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    author = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SessionTag(Base):
+    __tablename__ = "session_tags"
+    __table_args__ = (UniqueConstraint("session_id", "tag"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    tag = Column(String(40), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SignInAttempt(Base):
+    """Sign-in attempts, kept in the database so the rate limit holds across processes."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(80), nullable=False)
+    address = Column(String(64), nullable=False, index=True)
+    succeeded = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)

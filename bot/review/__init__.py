@@ -1,0 +1,1 @@
+"""Reviewing sessions: reviewer accounts, filtered listings, exports and annotations."""

@@ -1,0 +1,232 @@
+"""Reviewing: accounts, filtered listings, annotations and exports, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from sqlalchemy import insert
+
+from bot.export import export_session
+from bot.review.accounts import MAX_FAILURES, AccountError, Accounts
+from bot.review.annotations import AnnotationError, Annotations
+from bot.review.exporters import session_to_markdown, sessions_to_csv
+from bot.review.queries import FilterError, SessionFilter, iter_sessions, list_sessions
+from bot.store.db import get_engine, session_scope
+from bot.store.models import MediationSession
+from bot.store.repository import SessionRepository, UnknownSession
+from bot.store.transcript import events, rasa_metadata
+
+
+def test_accounts(database_url):
+    accounts = Accounts(database_url)
+    accounts.add("trainer1", "correct horse battery")
+    assert accounts.verify("trainer1", "correct horse battery")
+    assert not accounts.verify("trainer1", "wrong password")
+    assert not accounts.verify("nobody", "correct horse battery")
+    for name, password, reason in [
+        ("trainer2", "", "empty"),
+        ("trainer2", "   ", "empty"),
+        ("trainer2", "short", "shorter than 8"),
+        ("trainer1", "another password", "already exists"),
+        ("bad name", "another password", "not allowed"),
+    ]:
+        with pytest.raises(AccountError, match=reason):
+            accounts.add(name, password)
+    assert accounts.names() == ["trainer1"]
+
+
+def test_sign_in_rate_limit_counts_failures_per_address(database_url):
+    accounts = Accounts(database_url)
+    for _ in range(MAX_FAILURES - 1):
+        accounts.record_attempt("trainer1", "10.0.0.1", succeeded=False)
+    accounts.record_attempt("trainer1", "10.0.0.1", succeeded=True)
+    assert not accounts.blocked("10.0.0.1")
+    accounts.record_attempt("trainer1", "10.0.0.1", succeeded=False)
+    assert accounts.blocked("10.0.0.1")
+    assert not accounts.blocked("10.0.0.2")
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"status": "finished"}, "status must be one of"),
+        ({"step": "step9"}, "step must be one of"),
+        ({"date_from": "28/11/2026"}, "date like 2026-11-28"),
+        ({"date_from": "2026-11-28", "date_to": "2026-11-01"}, "after date_to"),
+        ({"colour": "red"}, "unknown filter"),
+        ({"text": "x" * 201}, "longer than 200"),
+    ],
+)
+def test_malformed_filters_are_explained(params, message):
+    with pytest.raises(FilterError, match=message):
+        SessionFilter.parse(params)
+
+
+@pytest.fixture
+def seeded(database_url, analyser):
+    """Three sessions with different modes, steps, dates, tags and words."""
+    repo = SessionRepository(database_url)
+    notes = Annotations(database_url)
+    water = repo.start_session("sender-water", "mediation")
+    repo.set_topic(water, "A dam on the Kora river")
+    repo.set_parties(water, ["Riverland", "Dryland"])
+    repo.add_statement(water, "w1", "Riverland", "interest", analyser.analyse("farmers need water"))
+    repo.reach_step(water, "measures")
+    repo.finish(water, "completed", "summary")
+    notes.add_tag(water, "good-reframe")
+    border = repo.start_session("sender-border", "training")
+    repo.set_topic(border, "Border incidents 50% up")
+    repo.reach_step(border, "interests")
+    old = repo.start_session("sender-old", "mediation")
+    with session_scope(database_url) as db:
+        db.get(MediationSession, old).started_at = datetime(2026, 1, 15, 12, 0)
+        db.get(MediationSession, border).scenario = "border-incidents"
+    rasa_metadata.create_all(get_engine(database_url))  # Rasa's own table, as Rasa makes it
+    with get_engine(database_url).begin() as connection:
+        connection.execute(
+            insert(events),
+            [
+                {
+                    "sender_id": "sender-old",
+                    "type_name": "user",
+                    "timestamp": 1.0,
+                    "intent_name": "state_interest",
+                    "data": json.dumps({"text": "Наши рыбаки зависят от залива"}),
+                }
+            ],
+        )
+    return {"water": water, "border": border, "old": old}
+
+
+def _ids(url, **params) -> list[str]:
+    return [row.id for row in list_sessions(url, SessionFilter.parse(params)).rows]
+
+
+def test_filters_and_search(database_url, seeded):
+    url = database_url
+    assert _ids(url) == [seeded["border"], seeded["water"], seeded["old"]]  # newest first
+    assert _ids(url, mode="training") == [seeded["border"]]
+    assert _ids(url, status="completed") == [seeded["water"]]
+    assert _ids(url, step="interests") == [seeded["border"]]
+    assert _ids(url, scenario="border-incidents") == [seeded["border"]]
+    assert _ids(url, tag="good-reframe") == [seeded["water"]]
+    assert _ids(url, date_to="2026-06-30") == [seeded["old"]]
+    assert seeded["old"] not in _ids(url, date_from="2026-06-30")
+    assert _ids(url, text="FARMERS") == [seeded["water"]]  # what was said, any case
+    assert _ids(url, text="kora") == [seeded["water"]]
+    assert _ids(url, text="рыбаки") == [seeded["old"]]  # from Rasa's event log
+    assert _ids(url, text="50%") == [seeded["border"]]  # wildcards are literal
+    assert _ids(url, text="%") == [seeded["border"]]
+    assert _ids(url, text="'; DROP TABLE mediation_sessions; --") == []
+    row = list_sessions(url, SessionFilter.parse({"tag": "good-reframe"})).rows[0]
+    assert row.parties == ["Riverland", "Dryland"] and row.interests == 1
+
+
+def test_pagination_counts(database_url, seeded):
+    page = list_sessions(database_url, SessionFilter(), page=2, per_page=2)
+    assert page.total == 3 and page.pages == 2 and len(page.rows) == 1
+    assert len(list(iter_sessions(database_url, SessionFilter(), batch=1))) == 3
+    with pytest.raises(FilterError):
+        list_sessions(database_url, SessionFilter(), page=0)
+
+
+def test_annotations(database_url, seeded):
+    notes = Annotations(database_url)
+    sid = seeded["border"]
+    notes.add_note(sid, "trainer1", "Good open question about the villages.")
+    with pytest.raises(AnnotationError, match="empty"):
+        notes.add_note(sid, "trainer1", "   ")
+    notes.add_tag(sid, "Needs-Work")
+    notes.add_tag(sid, "needs-work")  # twice is once
+    with pytest.raises(AnnotationError, match="no spaces"):
+        notes.add_tag(sid, "two words")
+    assert notes.tags(sid) == ["needs-work"]
+    notes.remove_tag(sid, "needs-work")
+    assert notes.tags(sid) == []
+    notes.mark_reviewed(sid, "trainer1")
+    assert SessionRepository(database_url).get(sid).reviewed_by == "trainer1"
+    with pytest.raises(UnknownSession):
+        notes.add_tag("cn-missing", "x")
+
+
+def test_csv_and_markdown_exports(database_url, seeded):
+    rows = list(iter_sessions(database_url, SessionFilter()))
+    table = list(csv.DictReader(io.StringIO(sessions_to_csv(rows))))
+    assert len(table) == 3
+    water = next(r for r in table if r["id"] == seeded["water"])
+    assert water["parties"] == "Riverland; Dryland" and water["tags"] == "good-reframe"
+    repo = SessionRepository(database_url)
+    repo.set_topic(seeded["border"], '=HYPERLINK("http://x")')
+    rows = list(iter_sessions(database_url, SessionFilter.parse({"mode": "training"})))
+    assert "'=HYPERLINK" in sessions_to_csv(rows)  # not a formula in a spreadsheet
+
+    Annotations(database_url).add_note(seeded["water"], "trainer1", "Well reframed.")
+    exported = export_session(repo, seeded["water"])
+    exported["transcript"] = [
+        {
+            "speaker": "user",
+            "text": "<script>alert(1)</script>",
+            "intent": "inform",
+            "confidence": 0.5,
+            "timestamp": "2026-11-28T10:00:00+00:00",
+        }
+    ]
+    notes = Annotations(database_url).notes(seeded["water"])
+    text = session_to_markdown(exported, notes)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text
+    assert "2026-11-28T10:00:00+00:00" in text and "inform (0.50)" in text
+    assert "Well reframed." in text
+    assert "Well reframed." not in session_to_markdown(exported, None)
+
+
+def _cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+
+
+def test_cli_users_and_filters(sqlite_url, seeded_sqlite):
+    created = _cli(
+        sqlite_url, "users", "add", "trainer9", "--password-stdin", stdin="a long enough password\n"
+    )
+    assert created.returncode == 0, created.stderr
+    assert Accounts(sqlite_url).verify("trainer9", "a long enough password")
+    empty = _cli(sqlite_url, "users", "add", "trainer10", "--password-stdin", stdin="\n")
+    assert empty.returncode == 2 and "password is empty" in empty.stderr
+    bad = _cli(sqlite_url, "sessions", "list", "--from", "yesterday")
+    assert bad.returncode == 2 and "date like 2026-11-28" in bad.stderr
+    listed = json.loads(
+        _cli(sqlite_url, "sessions", "list", "--mode", "training", "--format", "json").stdout
+    )
+    assert listed["total"] == 1 and listed["sessions"][0]["mode"] == "training"
+    exported = _cli(
+        sqlite_url, "sessions", "export", "--all", "--format", "csv", "--status", "completed"
+    )
+    assert exported.returncode == 0 and len(exported.stdout.strip().splitlines()) == 2
+    markdown = _cli(
+        sqlite_url, "sessions", "export", seeded_sqlite["water"], "--format", "markdown"
+    )
+    assert markdown.stdout.startswith(f"# Session {seeded_sqlite['water']}")
+
+
+@pytest.fixture
+def seeded_sqlite(sqlite_url, analyser):
+    from bot.store.migrate import upgrade
+
+    upgrade(sqlite_url)
+    repo = SessionRepository(sqlite_url)
+    water = repo.start_session("cli-water")
+    repo.finish(water, "completed", "done")
+    training = repo.start_session("cli-training", "training")
+    return {"water": water, "training": training}
