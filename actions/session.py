@@ -31,13 +31,7 @@ except KnowledgeError as exc:
 ANALYSER = Analyser(KNOWLEDGE.topics)
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 
-LOOP_STEPS = {
-    "opening_form": "opening",
-    "context_form": "context",
-    "interests_form": "interests",
-    "common_ground_form": "common_ground",
-    "measures_form": "measures",
-}
+LOOP_STEPS = {name: step for name, step in steps.ACTION_STEPS.items() if name.endswith("_form")}
 # Slots that belong to one mediation; cleared when a new one starts.
 MEDIATION_SLOTS = (
     "consent",

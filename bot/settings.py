@@ -51,6 +51,8 @@ class Settings:
     root: Path
     log_level: str
     cors_origins: tuple[str, ...]
+    secret_key: str | None = None
+    secure_cookies: bool = False
 
     @property
     def action_endpoint_url(self) -> str:
@@ -82,6 +84,8 @@ class Settings:
             root=root,
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             cors_origins=cors,
+            secret_key=env.get("CONCORDIA_SECRET_KEY") or None,
+            secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         )
 
     def child_env(self) -> dict[str, str]:

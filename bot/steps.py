@@ -21,6 +21,15 @@ STEPS: tuple[Step, ...] = (
     Step("summary", "Agreement and next steps", "summary, next channels, the session reference"),
 )
 STEP_IDS = tuple(step.id for step in STEPS)
+# The Rasa actions that run each step: a transcript's step markers come from them.
+ACTION_STEPS = {
+    "opening_form": "opening",
+    "context_form": "context",
+    "interests_form": "interests",
+    "common_ground_form": "common_ground",
+    "measures_form": "measures",
+    "action_summarise": "summary",
+}
 _BY_ID = {step.id: step for step in STEPS}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -36,9 +37,11 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'concordia.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def temporary_postgres() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards."""
+    from bot.store.db import get_engine
+
     name = f"concordia_test_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
     with admin.connect() as connection:
@@ -47,12 +50,17 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from bot.store.db import get_engine
-
         get_engine(url).dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test."""
+    with temporary_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

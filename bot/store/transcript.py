@@ -7,11 +7,12 @@ migrations). Columns used: sender_id, type_name, timestamp, intent_name, data.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
 
+from bot.steps import ACTION_STEPS
 from bot.store.db import get_engine
 
 # Metadata key under which the project's channels keep the text exactly as typed.
@@ -38,9 +39,11 @@ class TranscriptLine:
     intent: str | None
     confidence: float | None
     timestamp: float
+    step: str | None = None  # the mediation step the turn belonged to
 
     def as_dict(self) -> dict:
         return {
+            "step": self.step,
             "speaker": self.speaker,
             "text": self.text,
             "intent": self.intent,
@@ -52,24 +55,41 @@ class TranscriptLine:
 def read_transcript(
     database_url: str, sender_id: str, start: float = 0.0, end: float | None = None
 ) -> list[TranscriptLine]:
-    """User and bot messages of one conversation between two event timestamps."""
+    """User and bot messages of one conversation between two event timestamps, each with
+    the mediation step it belonged to (from the step actions Rasa logged around it)."""
     engine = get_engine(database_url)
     if not inspect(engine).has_table("events"):
         return []  # Rasa has not written anything to this database yet
     query = (
-        select(events.c.type_name, events.c.timestamp, events.c.intent_name, events.c.data)
+        select(
+            events.c.type_name,
+            events.c.timestamp,
+            events.c.intent_name,
+            events.c.action_name,
+            events.c.data,
+        )
         .where(
             events.c.sender_id == sender_id,
-            events.c.type_name.in_(["user", "bot"]),
+            events.c.type_name.in_(["user", "bot", "action"]),
             events.c.timestamp >= start,
         )
         .order_by(events.c.timestamp, events.c.id)
     )
     if end is not None:
         query = query.where(events.c.timestamp < end)
-    lines = []
+    lines: list[TranscriptLine] = []
+    step = None
+    answering: int | None = None  # index of the user message awaiting its first action
     with engine.connect() as connection:
-        for type_name, timestamp, intent_name, raw in connection.execute(query):
+        for type_name, timestamp, intent_name, action_name, raw in connection.execute(query):
+            if type_name == "action":
+                if action_name in ACTION_STEPS:
+                    step = ACTION_STEPS[action_name]
+                # A user message belongs to the step of the first action that handles it.
+                if answering is not None and action_name != "action_listen":
+                    lines[answering] = replace(lines[answering], step=step)
+                    answering = None
+                continue
             data = json.loads(raw or "{}")
             if type_name == "user":
                 intent = (data.get("parse_data") or {}).get("intent") or {}
@@ -82,10 +102,12 @@ def read_transcript(
                         intent.get("name") or intent_name,
                         intent.get("confidence"),
                         timestamp,
+                        step,
                     )
                 )
+                answering = len(lines) - 1
             else:
                 lines.append(
-                    TranscriptLine("assistant", data.get("text") or "", None, None, timestamp)
+                    TranscriptLine("assistant", data.get("text") or "", None, None, timestamp, step)
                 )
     return lines

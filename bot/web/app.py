@@ -16,6 +16,7 @@ from sanic.request import Request
 from bot import steps
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
+from bot.web.review import create_review_blueprint
 
 HERE = Path(__file__).resolve().parent
 WEBCHAT_BUNDLE = "rasa-webchat-1.0.1.js"
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, name: str = "concordia-web") ->
     page = render_index(settings)
     policy = content_security_policy(settings.rasa_port)
     app.static("/static", str(HERE / "static"))
+    app.blueprint(create_review_blueprint(settings))
 
     @app.get("/")
     async def index(_request: Request):

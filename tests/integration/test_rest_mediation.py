@@ -123,7 +123,11 @@ def test_whole_mediation_is_recorded_and_exported(stack):
     for message in [*ODD, LONG]:
         assert message in said, f"transcript lost or altered {message[:40]!r}"
     first = next(line for line in transcript if line["speaker"] == "user")
-    assert set(first) == {"speaker", "text", "intent", "confidence", "timestamp"}
+    assert set(first) == {"step", "speaker", "text", "intent", "confidence", "timestamp"}
+    steps_seen = {line["step"] for line in transcript}
+    assert {"opening", "context", "interests", "common_ground", "measures", "summary"} <= steps_seen
+    consent = next(line for line in transcript if line["text"] == "yes")
+    assert consent["step"] == "opening"
     assert first["intent"] == "greet" and 0 < first["confidence"] <= 1
     assert any(line["speaker"] == "assistant" for line in transcript)
 

@@ -1,0 +1,70 @@
+"""Signed session cookies and CSRF tokens for the reviewer UI (HMAC-SHA256, stdlib only).
+
+The cookie holds `name|issued|nonce` and its signature; it is HttpOnly and
+SameSite=Strict. The CSRF token is derived from the cookie, so a form posted
+from another site (which cannot read the cookie) cannot carry a valid token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+COOKIE = "concordia_review"
+LOGIN_COOKIE = "concordia_login"
+SESSION_SECONDS = 8 * 3600
+
+
+def load_secret(value: str | None, path: Path) -> bytes:
+    """CONCORDIA_SECRET_KEY, or a random key kept in a file all processes share."""
+    if value:
+        return value.encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+@dataclass(frozen=True)
+class Signer:
+    secret: bytes
+
+    def _mac(self, payload: str) -> str:
+        return hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
+
+    def sign(self, payload: str) -> str:
+        return f"{payload}|{self._mac(payload)}"
+
+    def unsign(self, token: str | None) -> str | None:
+        if not token or "|" not in token:
+            return None
+        payload, _, mac = token.rpartition("|")
+        return payload if hmac.compare_digest(mac, self._mac(payload)) else None
+
+    # -- reviewer sessions ----------------------------------------------------------------
+    def session_cookie(self, name: str) -> str:
+        return self.sign(f"{name}|{int(time.time())}|{secrets.token_hex(8)}")
+
+    def reviewer(self, cookie: str | None) -> str | None:
+        payload = self.unsign(cookie)
+        if payload is None:
+            return None
+        name, issued, _nonce = payload.split("|")
+        if time.time() - int(issued) > SESSION_SECONDS:
+            return None
+        return name
+
+    def csrf_token(self, cookie: str | None) -> str:
+        return self._mac(f"csrf|{cookie or ''}")
+
+    def csrf_ok(self, cookie: str | None, token: str | None) -> bool:
+        return (
+            bool(cookie)
+            and bool(token)
+            and hmac.compare_digest(self.csrf_token(cookie), token or "")
+        )

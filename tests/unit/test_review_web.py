@@ -1,0 +1,231 @@
+"""The reviewer UI over HTTP, against the real web app on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+
+import pytest
+import requests
+from sqlalchemy import insert
+
+from bot.review.accounts import MAX_FAILURES, Accounts
+from bot.runner import Stack, web_app_spec
+from bot.settings import Settings
+from bot.store.db import get_engine
+from bot.store.migrate import upgrade
+from bot.store.repository import SessionRepository
+from bot.store.transcript import events, rasa_metadata
+from tests.conftest import temporary_postgres
+
+PASSWORD = "a long enough password"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request, tmp_path_factory, analyser):
+    with contextlib.ExitStack() as cleanup:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'review.db'}"
+        else:
+            url = cleanup.enter_context(temporary_postgres())
+        yield from _serve(url, analyser)
+
+
+def _serve(url: str, analyser):
+    upgrade(url)
+    repo = SessionRepository(url)
+    sid = repo.start_session("review-sender")
+    repo.set_topic(sid, "Water <b>rights</b>")
+    repo.set_parties(sid, ["Riverland", "Dryland"])
+    repo.add_statement(sid, "m1", "Riverland", "interest", analyser.analyse("farmers need water"))
+    repo.reach_step(sid, "interests")
+    rasa_metadata.create_all(get_engine(url))
+    rows = [
+        {
+            "type_name": "action",
+            "timestamp": 1.0,
+            "intent_name": None,
+            "action_name": "interests_form",
+            "data": "{}",
+        },
+        {
+            "type_name": "user",
+            "timestamp": 2.0,
+            "intent_name": "inform",
+            "action_name": None,
+            "data": json.dumps(
+                {
+                    "text": "<script>alert(1)</script>",
+                    "parse_data": {"intent": {"name": "inform", "confidence": 0.31}},
+                }
+            ),
+        },
+    ]
+    with get_engine(url).begin() as connection:
+        for row in rows:
+            connection.execute(insert(events).values(sender_id="review-sender", **row))
+    Accounts(url).add("trainer", PASSWORD)
+    port = _free_port()
+    settings = Settings.from_env(
+        {"DATABASE_URL": url, "WEB_PORT": str(port), "CONCORDIA_SECRET_KEY": "test-secret"}
+    )
+    stack = Stack(settings)
+    stack.start(web_app_spec(settings))
+    try:
+        stack.wait_healthy(60)
+        yield {"base": f"http://127.0.0.1:{port}", "sid": sid, "url": url}
+    finally:
+        stack.stop()
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+
+
+def sign_in(base: str, password: str = PASSWORD) -> tuple[requests.Session, requests.Response]:
+    client = requests.Session()
+    form = client.get(f"{base}/review/login", timeout=10)
+    reply = client.post(
+        f"{base}/review/login",
+        timeout=10,
+        allow_redirects=False,
+        data={"name": "trainer", "password": password, "csrf_token": _csrf(form.text)},
+    )
+    return client, reply
+
+
+@pytest.fixture(scope="module")
+def reviewer(server):
+    client, reply = sign_in(server["base"])
+    assert reply.status_code == 302
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    return client
+
+
+def test_nothing_answers_without_a_reviewer(server):
+    base, sid = server["base"], server["sid"]
+    for path in [
+        "/review",
+        "/review/dashboard",
+        f"/review/sessions/{sid}",
+        f"/review/sessions/{sid}/export/json",
+        "/review/export/csv",
+    ]:
+        reply = requests.get(base + path, timeout=10, allow_redirects=False)
+        assert reply.status_code == 302 and "/review/login" in reply.headers["Location"], path
+    assert requests.get(f"{base}/review/api/sessions", timeout=10).status_code == 401
+    posted = requests.post(
+        f"{base}/review/sessions/{sid}/notes", data={"text": "x"}, timeout=10, allow_redirects=False
+    )
+    assert posted.status_code == 302
+    forged = requests.get(
+        f"{base}/review",
+        cookies={"concordia_review": "trainer|1|x|y"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert forged.status_code == 302
+
+
+def test_sign_in_needs_the_form_token_and_the_password(server):
+    client = requests.Session()
+    client.get(f"{server['base']}/review/login", timeout=10)
+    no_token = client.post(
+        f"{server['base']}/review/login", timeout=10, data={"name": "trainer", "password": PASSWORD}
+    )
+    assert no_token.status_code == 403
+    _, wrong = sign_in(server["base"], "wrong password!")
+    assert wrong.status_code == 401 and "wrong password" in wrong.text
+
+
+def test_list_filters_and_errors(server, reviewer):
+    base = server["base"]
+    page = reviewer.get(f"{base}/review", timeout=10)
+    assert page.status_code == 200 and server["sid"] in page.text
+    assert '<strong id="total">1</strong>' in page.text
+    assert "Water &lt;b&gt;rights&lt;/b&gt;" in page.text
+    none = reviewer.get(f"{base}/review", params={"text": "no such words"}, timeout=10)
+    assert '<strong id="total">0</strong>' in none.text
+    found = reviewer.get(f"{base}/review", params={"text": "script"}, timeout=10)
+    assert '<strong id="total">1</strong>' in found.text
+    bad = reviewer.get(f"{base}/review", params={"date_from": "yesterday"}, timeout=10)
+    assert bad.status_code == 400 and "date like 2026-11-28" in bad.text
+    api = reviewer.get(f"{base}/review/api/sessions", params={"status": "nope"}, timeout=10)
+    assert api.status_code == 400 and "status must be one of" in api.json()["error"]
+
+
+def test_session_page_escapes_and_marks_low_confidence(server, reviewer):
+    page = reviewer.get(f"{server['base']}/review/sessions/{server['sid']}", timeout=10)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert(1)</script>" not in page.text
+    assert "turn user low" in page.text and "inform 0.31" in page.text
+    assert "Interests" in page.text  # the step marker
+    missing = reviewer.get(f"{server['base']}/review/sessions/cn-unknown", timeout=10)
+    assert missing.status_code == 404
+
+
+def test_notes_tags_and_reviewed_need_the_csrf_token(server, reviewer):
+    base, sid = server["base"], server["sid"]
+    page = reviewer.get(f"{base}/review/sessions/{sid}", timeout=10)
+    token = _csrf(page.text)
+    rejected = reviewer.post(
+        f"{base}/review/sessions/{sid}/notes", data={"text": "sneaky"}, timeout=10
+    )
+    assert rejected.status_code == 403
+    reviewer.post(
+        f"{base}/review/sessions/{sid}/notes",
+        data={"text": "<i>Good</i> question", "csrf_token": token},
+        timeout=10,
+    )
+    reviewer.post(
+        f"{base}/review/sessions/{sid}/tags",
+        data={"tag": "good-question", "csrf_token": token},
+        timeout=10,
+    )
+    reviewer.post(f"{base}/review/sessions/{sid}/reviewed", data={"csrf_token": token}, timeout=10)
+    page = reviewer.get(f"{base}/review/sessions/{sid}", timeout=10)
+    assert "&lt;i&gt;Good&lt;/i&gt; question" in page.text
+    assert "good-question" in page.text and "Reviewed by trainer" in page.text
+    bad_tag = reviewer.post(
+        f"{base}/review/sessions/{sid}/tags",
+        data={"tag": "two words", "csrf_token": token},
+        timeout=10,
+    )
+    assert bad_tag.status_code == 400
+    tagged = reviewer.get(f"{base}/review", params={"tag": "good-question"}, timeout=10)
+    assert '<strong id="total">1</strong>' in tagged.text
+
+
+def test_exports(server, reviewer):
+    base, sid = server["base"], server["sid"]
+    one = reviewer.get(f"{base}/review/sessions/{sid}/export/json", timeout=10)
+    assert one.json()["id"] == sid and "attachment" in one.headers["Content-Disposition"]
+    table = reviewer.get(f"{base}/review/export/csv", params={"status": "active"}, timeout=10)
+    assert table.headers["Content-Type"].startswith("text/csv") and sid in table.text
+    markdown = reviewer.get(f"{base}/review/sessions/{sid}/export/md", timeout=10)
+    assert markdown.text.startswith(f"# Session {sid}")
+    listing = reviewer.get(f"{base}/review/export/json", timeout=10)
+    assert [s["id"] for s in listing.json()] == [sid]
+
+
+def test_dashboard(server, reviewer):
+    page = reviewer.get(f"{server['base']}/review/dashboard", timeout=10)
+    assert page.status_code == 200
+    assert "Sessions by furthest step reached" in page.text and "<svg" in page.text
+    assert "0.0% of 1 user messages" in page.text
+
+
+def test_sign_in_is_rate_limited(server):
+    for _ in range(MAX_FAILURES):
+        sign_in(server["base"], "wrong password!")
+    _, blocked = sign_in(server["base"])  # even the right password waits now
+    assert blocked.status_code == 429 and "Too many failed sign-ins" in blocked.text
