@@ -145,22 +145,23 @@ def _conditions(url: str, flt: SessionFilter) -> list:
     if flt.tag:
         conditions.append(exists().where(SessionTag.session_id == s.id, SessionTag.tag == flt.tag))
     if flt.text:
+        # One pass over each table (IN subqueries), not a correlated search per session.
         pattern = _like(flt.text)
         said = [
             s.topic.ilike(pattern, escape="\\"),
-            exists().where(
-                Statement.session_id == s.id, Statement.text.ilike(pattern, escape="\\")
+            s.id.in_(
+                select(Statement.session_id).where(Statement.text.ilike(pattern, escape="\\"))
             ),
         ]
         if inspect(get_engine(url)).has_table("events"):
             # Rasa stores events as ASCII JSON: search for the text escaped the same way.
             needle = _like(json.dumps(flt.text)[1:-1])
             said.append(
-                exists().where(
-                    events.c.sender_id == s.sender_id,
-                    events.c.type_name.in_(["user", "bot"]),
-                    events.c.timestamp >= s.transcript_from,
-                    events.c.data.ilike(needle, escape="\\"),
+                s.sender_id.in_(
+                    select(events.c.sender_id).where(
+                        events.c.type_name.in_(["user", "bot"]),
+                        events.c.data.ilike(needle, escape="\\"),
+                    )
                 )
             )
         conditions.append(or_(*said))

@@ -23,7 +23,7 @@ events = Table(
     "events",
     rasa_metadata,
     Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
+    Column("sender_id", String(255), index=True),  # Rasa indexes it too
     Column("type_name", String(255)),
     Column("timestamp", Float),
     Column("intent_name", String(255)),
