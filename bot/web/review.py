@@ -150,13 +150,18 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
             raise FilterError(f"{name} must be a whole number, not {raw!r}")
         return int(raw)
 
+    def requested_page(request: Request):
+        return list_sessions(
+            url,
+            parse_filter(request),
+            parse_int(request, "page", 1),
+            parse_int(request, "per_page", 50),
+        )
+
     @bp.get("/")
     async def session_list(request: Request):
         try:
-            flt = parse_filter(request)
-            page = list_sessions(
-                url, flt, parse_int(request, "page", 1), parse_int(request, "per_page", 50)
-            )
+            page = requested_page(request)
         except FilterError as exc:
             return render(request, "error.html", 400, message=f"Bad filter: {exc}")
         query = {k: v for k in FILTER_KEYS if (v := request.args.get(k))}
@@ -267,10 +272,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     @bp.get("/api/sessions")
     async def api_sessions(request: Request):
         try:
-            flt = parse_filter(request)
-            page = list_sessions(
-                url, flt, parse_int(request, "page", 1), parse_int(request, "per_page", 50)
-            )
+            page = requested_page(request)
         except FilterError as exc:
             return response.json({"error": str(exc)}, status=400)
         return response.json(

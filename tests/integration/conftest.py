@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +14,9 @@ from bot.model import ensure_model
 from bot.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
+from tests.conftest import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

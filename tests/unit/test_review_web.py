@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import socket
 
 import pytest
 import requests
@@ -18,15 +17,9 @@ from bot.store.db import get_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.transcript import events, rasa_metadata
-from tests.conftest import temporary_postgres
+from tests.conftest import free_port, temporary_postgres
 
 PASSWORD = "a long enough password"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -73,7 +66,7 @@ def _serve(url: str, analyser):
         for row in rows:
             connection.execute(insert(events).values(sender_id="review-sender", **row))
     Accounts(url).add("trainer", PASSWORD)
-    port = _free_port()
+    port = free_port()
     settings = Settings.from_env(
         {"DATABASE_URL": url, "WEB_PORT": str(port), "CONCORDIA_SECRET_KEY": "test-secret"}
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import dataclass
 
 import pytest
@@ -13,12 +12,7 @@ from bot.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import free_port
 
 
 @dataclass
@@ -33,7 +27,7 @@ class Client:
 def served(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     upgrade(url)
-    port = _free_port()
+    port = free_port()
     settings = Settings.from_env({"DATABASE_URL": url, "RASA_PORT": "5999", "WEB_PORT": str(port)})
     stack = Stack(settings)
     stack.start(web_app_spec(settings))
