@@ -1,6 +1,6 @@
 """Signed session cookies and CSRF tokens for the reviewer UI (HMAC-SHA256, stdlib only).
 
-The cookie holds `name|issued|nonce` and its signature; it is HttpOnly and
+The cookie holds `session|name|issued|nonce` and its signature; it is HttpOnly and
 SameSite=Strict. The CSRF token is derived from the cookie, so a form posted
 from another site (which cannot read the cookie) cannot carry a valid token.
 """
@@ -47,17 +47,24 @@ class Signer:
         return payload if hmac.compare_digest(mac, self._mac(payload)) else None
 
     # -- reviewer sessions ----------------------------------------------------------------
+    # Each token names its purpose, so the pre-sign-in token handed to anyone who opens
+    # the sign-in page can never pass for a reviewer's session.
     def session_cookie(self, name: str) -> str:
-        return self.sign(f"{name}|{int(time.time())}|{secrets.token_hex(8)}")
+        return self.sign(f"session|{name}|{int(time.time())}|{secrets.token_hex(8)}")
+
+    def login_token(self) -> str:
+        return self.sign(f"login|{int(time.time())}|{secrets.token_hex(8)}")
 
     def reviewer(self, cookie: str | None) -> str | None:
         payload = self.unsign(cookie)
         if payload is None:
             return None
-        name, issued, _nonce = payload.split("|")
-        if time.time() - int(issued) > SESSION_SECONDS:
+        parts = payload.split("|")
+        if len(parts) != 4 or parts[0] != "session" or not parts[2].isdigit():
             return None
-        return name
+        if time.time() - int(parts[2]) > SESSION_SECONDS:
+            return None
+        return parts[1]
 
     def csrf_token(self, cookie: str | None) -> str:
         return self._mac(f"csrf|{cookie or ''}")

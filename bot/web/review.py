@@ -78,7 +78,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     # -- sign-in ----------------------------------------------------------------------------
     @bp.get("/login")
     async def login_form(request: Request):
-        token = request.cookies.get(LOGIN_COOKIE) or signer.session_cookie("login")
+        token = request.cookies.get(LOGIN_COOKIE) or signer.login_token()
         page = render(request, "login.html", login_csrf=signer.csrf_token(token))
         page.cookies[LOGIN_COOKIE] = token
         page.cookies[LOGIN_COOKIE]["httponly"] = True

@@ -120,6 +120,14 @@ def test_nothing_answers_without_a_reviewer(server):
         f"{base}/review/sessions/{sid}/notes", data={"text": "x"}, timeout=10, allow_redirects=False
     )
     assert posted.status_code == 302
+    login_token = requests.get(f"{base}/review/login", timeout=10).cookies["concordia_login"]
+    reused = requests.get(
+        f"{base}/review",
+        cookies={"concordia_review": login_token},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert reused.status_code == 302  # the sign-in page's token is not a session
     forged = requests.get(
         f"{base}/review",
         cookies={"concordia_review": "trainer|1|x|y"},
