@@ -38,8 +38,8 @@ db-upgrade: install          ## apply database migrations
 	$(CONCORDIA) db upgrade
 
 lint: install
-	$(BIN)/ruff check bot actions connectors components tests
-	$(BIN)/ruff format --check bot actions connectors components tests
+	$(BIN)/ruff check bot actions connectors components tests benchmarks
+	$(BIN)/ruff format --check bot actions connectors components tests benchmarks
 
 test-stories: install        ## Rasa test stories, failing on any prediction error
 	$(CONCORDIA) test stories
