@@ -32,7 +32,7 @@ def _prepare(settings: Settings) -> None:
     knowledge = load_knowledge(settings.knowledge_dir)
     print(
         f"Knowledge: {len(knowledge.measures)} measures, {len(knowledge.topics)} topics, "
-        f"{len(knowledge.channels)} channels."
+        f"{len(knowledge.channels)} channels, {len(knowledge.scenarios)} training scenarios."
     )
     upgrade(settings.database_url)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.knowledge.catalog import Measure, load_catalog
 from bot.knowledge.channels import Channel, load_channels
 from bot.knowledge.lexicon import Topic, load_lexicon
+from bot.knowledge.scenarios import Scenario, load_scenarios
 
 
 @dataclass(frozen=True)
@@ -16,15 +17,18 @@ class Knowledge:
     topics: dict[str, Topic]
     measures: dict[str, Measure]
     channels: list[Channel]
+    scenarios: dict[str, Scenario]
 
 
 def load_knowledge(directory: Path) -> Knowledge:
-    """Load topics.yml, measures.yml and channels.yml from `directory` (raises KnowledgeError)."""
+    """Load topics.yml, measures.yml, channels.yml and scenarios/ (raises KnowledgeError)."""
     topics = load_lexicon(directory / "topics.yml")
+    measures = load_catalog(directory / "measures.yml", topics)
     return Knowledge(
         topics=topics,
-        measures=load_catalog(directory / "measures.yml", topics),
+        measures=measures,
         channels=load_channels(directory / "channels.yml", topics),
+        scenarios=load_scenarios(directory / "scenarios", topics, measures),
     )
 
 
