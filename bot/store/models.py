@@ -33,6 +33,16 @@ NAMING = {
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 
 
+def session_ref() -> Column:
+    """The column by which a row belongs to a session (deleted with it)."""
+    return Column(
+        String(32),
+        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -76,12 +86,7 @@ class Party(Base):
     __table_args__ = (UniqueConstraint("session_id", "name"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     name = Column(String(200), nullable=False)
     position = Column(Integer, nullable=False)
 
@@ -96,12 +101,7 @@ class Statement(Base):
     __table_args__ = (UniqueConstraint("session_id", "message_id"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     party_id = Column(Integer, ForeignKey("parties.id", ondelete="CASCADE"))
     message_id = Column(String(64), nullable=False)
     kind = Column(String(16), nullable=False)
@@ -118,12 +118,7 @@ class CommonGround(Base):
     __tablename__ = "common_ground"
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     text = Column(Text, nullable=False)
     source = Column(String(16), nullable=False)  # assistant | user
     status = Column(String(16), nullable=False, default="proposed")  # proposed|confirmed|removed
@@ -137,12 +132,7 @@ class SessionMeasure(Base):
     __table_args__ = (UniqueConstraint("session_id", "measure_id"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     measure_id = Column(String(80), nullable=False)
     title = Column(Text, nullable=False)
     source = Column(String(16), nullable=False)  # catalogue | user
@@ -169,12 +159,7 @@ class SessionNote(Base):
     __tablename__ = "session_notes"
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     author = Column(String(80), nullable=False)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
@@ -185,12 +170,7 @@ class SessionTag(Base):
     __table_args__ = (UniqueConstraint("session_id", "tag"),)
 
     id = Column(Integer, primary_key=True)
-    session_id = Column(
-        String(32),
-        ForeignKey("mediation_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    )
+    session_id = session_ref()
     tag = Column(String(40), nullable=False, index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
