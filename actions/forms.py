@@ -1,4 +1,4 @@
-"""Slot validation and prompts for the four step forms.
+"""Slot validation and prompts for the step forms, in mediation and in training.
 
 Each validator reads the user's message, hands it to the domain (`bot/`), records
 the result, and decides whether the step's slot is filled (the form moves on) or
@@ -20,8 +20,12 @@ from actions.session import (
     KNOWLEDGE,
     REPOSITORY,
     SMALL_TALK_INTENTS,
+    TOPIC_LABELS,
+    TRAINING,
+    answer_key,
     enter_step,
     entity_values,
+    is_training,
     latest_intent,
     message_id,
     parties_of,
@@ -29,15 +33,24 @@ from actions.session import (
     verbatim_text,
 )
 from bot import steps
-from bot.coaching import coach_position
+from bot.coaching import coach_position, is_non_answer
 from bot.common_ground import find_common_ground, join_names
 from bot.parties import find_named_party, merge_parties, parse_parties
 from bot.ranking import CaseProfile, rank_measures
 from bot.references import match_titles, referenced_numbers
+from bot.store.training import MAX_TRAINEE_LENGTH
+from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
+from bot.training.questioning import answer_question, looks_like_question, question_body
 
 MEASURES_PER_PAGE = 3
 DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
 NAVIGATION_INTENTS = frozenset({"go_back", "skip_step", "restart", "goodbye"})
+# In training, a question that NLU read as a statement is still a question to a party.
+QUESTION_LIKE_INTENTS = frozenset({"state_interest", "state_position", "inform"})
+ANONYMOUS = "anonymous"
+QUESTIONS_ELSEWHERE = (
+    "Questions to the parties belong to the interests step; say “go back” to return there."
+)
 REMOVE_WORDS = re.compile(r"\b(remove|delete|drop|strike|cross out|take out)\b", re.IGNORECASE)
 
 
@@ -61,7 +74,10 @@ class AskConsent(Action):
         events: list[EventType] = []
         if tracker.get_slot("step") != "opening":
             events = enter_step(tracker, "opening")
-            dispatcher.utter_message(response="utter_opening")
+            training = is_training(tracker)
+            dispatcher.utter_message(
+                response="utter_opening_training" if training else "utter_opening"
+            )
         dispatcher.utter_message(response="utter_ask_consent")
         return events
 
@@ -113,13 +129,126 @@ class AskParties(Action):
         return []
 
 
+class AskTrainee(Action):
+    def name(self) -> str:
+        return "action_ask_trainee"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = enter_step(tracker, "context")
+        dispatcher.utter_message(
+            text="What name should your trainer see on your debrief?",
+            buttons=[{"title": "Stay anonymous", "payload": "/deny"}],
+        )
+        return events
+
+
+class AskScenario(Action):
+    def name(self) -> str:
+        return "action_ask_scenario"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = enter_step(tracker, "context")
+        menu = scenario_menu(KNOWLEDGE.scenarios)
+        lines = "\n".join(f"{n}. {s.title}" for n, s in enumerate(menu, start=1))
+        dispatcher.utter_message(
+            text=f"Which case would you like to practise?\n{lines}",
+            buttons=[
+                *({"title": s.title, "payload": f'/inform{{"scenario":"{s.id}"}}'} for s in menu),
+                {"title": "Surprise me", "payload": f'/inform{{"scenario":"{RANDOM}"}}'},
+            ],
+        )
+        return events
+
+
 class ValidateContextForm(FormValidationAction):
+    """Mediation: the topic and the parties. Training: the trainee's name and the
+    scenario, which brings its own topic and parties."""
+
     def name(self) -> str:
         return "validate_context_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if is_training(tracker):
+            return ["trainee", "scenario"]
+        return [slot for slot in domain_slots if slot not in ("trainee", "scenario")]
+
+    def validate_trainee(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_training(tracker):
+            return {"trainee": value}  # kept from an earlier training session, unused here
+        if value is not None and tracker.get_slot("requested_slot") != "trainee":
+            # Given in an earlier training session of this conversation: keep it.
+            if value != ANONYMOUS:
+                TRAINING.set_trainee(session_id(tracker), value)
+            return {"trainee": value}
+        if _not_for_this_slot(value, tracker):
+            return {"trainee": None}
+        text = " ".join(verbatim_text(tracker).split())
+        if latest_intent(tracker) == "deny":
+            return {"trainee": ANONYMOUS}  # no name is stored
+        elif not text:
+            dispatcher.utter_message(text="I didn't catch a name. Type one, or stay anonymous.")
+            return {"trainee": None}
+        elif len(text) > MAX_TRAINEE_LENGTH:
+            dispatcher.utter_message(
+                text=f"That is {len(text)} characters; please give a name of up to "
+                f"{MAX_TRAINEE_LENGTH}."
+            )
+            return {"trainee": None}
+        TRAINING.set_trainee(session_id(tracker), text)
+        return {"trainee": text}
+
+    def validate_scenario(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        sid = session_id(tracker)
+        if not is_training(tracker):
+            return {"scenario": None}
+        if value in KNOWLEDGE.scenarios and tracker.get_slot("requested_slot") != "scenario":
+            return {"scenario": value}  # already chosen; we are coming back to the case
+        if _not_for_this_slot(value, tracker):
+            return {"scenario": None}
+        chosen = pick_scenario(
+            verbatim_text(tracker),
+            KNOWLEDGE.scenarios,
+            ANALYSER,
+            chosen_id=next(iter(entity_values(tracker, "scenario")), None),
+        )
+        if chosen is None:
+            dispatcher.utter_message(
+                text="I couldn't tell which case you mean. Choose one by its number or button, "
+                "or say “random”."
+            )
+            return {"scenario": None}
+        names = [party.name for party in chosen.parties]
+        TRAINING.set_scenario(sid, chosen.id)
+        REPOSITORY.set_topic(sid, chosen.title)
+        REPOSITORY.set_parties(sid, names)
+        for text in brief_messages(chosen):
+            dispatcher.utter_message(text=text)
+        return {
+            "scenario": chosen.id,
+            "topic": chosen.title,
+            "parties": names,
+            "current_party": names[0],
+        }
 
     def validate_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if is_training(tracker):
+            return {"topic": value}  # set from the scenario
         if _not_for_this_slot(value, tracker):
             return {"topic": None}
         text = verbatim_text(tracker)
@@ -138,6 +267,8 @@ class ValidateContextForm(FormValidationAction):
     def validate_parties(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if is_training(tracker):
+            return {"parties": value}  # set from the scenario
         if _not_for_this_slot(value, tracker):
             return {"parties": None}
         text = verbatim_text(tracker)
@@ -184,13 +315,26 @@ class AskInterestStatement(Action):
         if tracker.get_slot("step") != "interests":
             events = enter_step(tracker, "interests")
             events.append(SlotSet("current_party", party))
-            dispatcher.utter_message(
-                text=f"{steps.progress('interests')}. For each party, tell me what it needs, "
-                "fears or hopes for: the reasons behind what it asks. Positions "
-                "(demands) are noted too, and I'll help find the interest beneath them."
-            )
+            if is_training(tracker):
+                dispatcher.utter_message(
+                    text=f"{steps.progress('interests')}. Question the parties to find what "
+                    f"each one needs, then name each interest you found (for example "
+                    f"“{party} needs …”). Say “done” when a party is covered."
+                )
+            else:
+                dispatcher.utter_message(
+                    text=f"{steps.progress('interests')}. For each party, tell me what it needs, "
+                    "fears or hopes for: the reasons behind what it asks. Positions "
+                    "(demands) are noted too, and I'll help find the interest beneath them."
+                )
         count = REPOSITORY.count_statements(session_id(tracker), party, "interest")
-        if count == 0:
+        if is_training(tracker):
+            text = (
+                f"Question {party}, or tell me an interest of {party} you have found."
+                if count == 0
+                else f"Any other interest of {party}? When {party} is covered, say “done”."
+            )
+        elif count == 0:
             text = f"What matters to {party}? What does {party} need, or worry about?"
         else:
             text = f"Anything else that matters to {party}? When {party} is covered, say “done”."
@@ -220,6 +364,23 @@ class ValidateInterestsForm(FormValidationAction):
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
             return keep_asking
+        if is_non_answer(text):
+            dispatcher.utter_message(
+                text=(
+                    f"That's fine. Ask {current} a question to find out, or say “skip”."
+                    if is_training(tracker)
+                    else f"That's fine. If nothing else matters to {current}, say “done”."
+                )
+            )
+            return keep_asking
+        addressed = find_named_party(text, parties) or current
+        if intent == "ask_party" and not looks_like_question(text, addressed):
+            intent = "state_interest"  # "Highvale needs power" names a need, not a question
+        if intent == "ask_party" or (
+            is_training(tracker) and intent in QUESTION_LIKE_INTENTS and text.rstrip().endswith("?")
+        ):
+            self._question(dispatcher, tracker, text, parties, current)
+            return keep_asking
         if intent in ("done", "deny"):
             return self._next_party(dispatcher, sid, parties, current)
         if intent in SMALL_TALK_INTENTS:
@@ -247,6 +408,56 @@ class ValidateInterestsForm(FormValidationAction):
             topics = f" ({', '.join(labels)})" if labels else ""
             dispatcher.utter_message(text=f"Noted as an interest of {party}{topics}.")
         return keep_asking
+
+    @staticmethod
+    def _question(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        text: str,
+        parties: list[str],
+        current: str | None,
+    ) -> None:
+        """Training: the party answers in its own voice. A mediation: I can't speak for it."""
+        party = (
+            find_named_party(text, parties)
+            or next((p for p in entity_values(tracker, "party") if p in parties), None)
+            or current
+            or (parties[0] if parties else None)
+        )
+        key = answer_key(tracker)
+        if key is None or party is None:
+            who = party or "a party"
+            dispatcher.utter_message(
+                text=f"I can't answer for {who}: in a live mediation, put the question to them "
+                "directly, then tell me what they need."
+            )
+            return
+        if not question_body(text, party).strip(" ?.!"):
+            dispatcher.utter_message(text=f"What would you like to ask {party}?")
+            return
+        sid = session_id(tracker)
+        reply = answer_question(
+            key,
+            party,
+            text,
+            ANALYSER.analyse(text),
+            TRAINING.revealed(sid),
+            TOPIC_LABELS,
+            hostile=latest_intent(tracker) == "express_hostility",
+        )
+        TRAINING.add_move(
+            sid,
+            message_id(tracker),
+            "question",
+            reply.quality,
+            text,
+            party=party,
+            revealed=reply.revealed,
+            answer=reply.text,
+        )
+        dispatcher.utter_message(text=f"{party}: “{reply.text}”")
+        if reply.coaching:
+            dispatcher.utter_message(text=f"Coach: {reply.coaching}")
 
     @staticmethod
     def _next_party(
@@ -284,6 +495,15 @@ class AskCommonGroundFeedback(Action):
         sid = session_id(tracker)
         events: list[EventType] = []
         buttons = [{"title": "Yes, that's right", "payload": "/affirm"}, DONE_BUTTON]
+        if tracker.get_slot("step") != "common_ground" and is_training(tracker):
+            # The trainee names the common ground: proposing it would give the answer away.
+            events = enter_step(tracker, "common_ground")
+            dispatcher.utter_message(
+                text=f"{steps.progress('common_ground')}. In your own words, what do the "
+                "parties share? Name one point per message; say “done” when you have them all.",
+                buttons=[DONE_BUTTON],
+            )
+            return events
         if tracker.get_slot("step") != "common_ground":
             events = enter_step(tracker, "common_ground")
             interests: dict[str, list] = {p: [] for p in parties_of(tracker)}
@@ -308,6 +528,12 @@ class AskCommonGroundFeedback(Action):
             current = [c.text for c in REPOSITORY.common_ground(sid)]
             if current:
                 dispatcher.utter_message(text=f"The common ground so far:\n{_numbered(current)}")
+        if is_training(tracker):
+            dispatcher.utter_message(
+                text="Any other common ground? “remove 2” drops a point; “done” moves on.",
+                buttons=[DONE_BUTTON],
+            )
+            return events
         dispatcher.utter_message(
             text="Does this capture it? Say yes to confirm, “remove 2” to drop a point, "
             "or add common ground in your own words.",
@@ -332,8 +558,16 @@ class ValidateCommonGroundForm(FormValidationAction):
         if intent in ("affirm", "done"):
             REPOSITORY.confirm_common_ground(sid)
             return {"common_ground_feedback": "confirmed"}
+        if intent == "ask_party":
+            dispatcher.utter_message(text=QUESTIONS_ELSEWHERE)
+            return again
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
+            return again
+        if is_non_answer(text):
+            dispatcher.utter_message(
+                text="That's fine. Name a shared interest if one comes to mind, or say “done”."
+            )
             return again
         items = REPOSITORY.common_ground(sid)
         if REMOVE_WORDS.search(text):
@@ -457,6 +691,14 @@ class ValidateMeasuresForm(FormValidationAction):
             if not any(m.status == "accepted" for m in by_id.values()):
                 dispatcher.utter_message(text="No measure was agreed; the summary will say so.")
             return {"measure_decision": "done"}
+        if intent == "ask_party":
+            dispatcher.utter_message(text=QUESTIONS_ELSEWHERE)
+            return again
+        if is_non_answer(text):
+            dispatcher.utter_message(
+                text="That's fine. “more options” shows other measures; “done” moves on."
+            )
+            return again
         if intent == "more_measures":
             page = _propose_next_page(sid)
             if not page:

@@ -1,4 +1,5 @@
-"""Starting a mediation, reframing, clarifying, and the closing summary."""
+"""Starting a mediation or a training session, reframing, clarifying, and the
+closing summary (with the scored debrief in training)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,49 @@ from rasa_sdk.types import DomainDict
 
 from actions.session import (
     ANALYSER,
+    ANSWER_KEYS,
+    CATALOGUE_ITEMS,
     KNOWLEDGE,
     MEDIATION_SLOTS,
     REPOSITORY,
+    SETTINGS,
+    TRAINING,
+    answer_key,
     current_step,
     enter_step,
+    is_training,
     latest_user_timestamp,
+    message_id,
     parties_of,
     progress_line,
     restart_boundary,
     session_id,
     verbatim_text,
 )
-from bot.coaching import reframe_hostility
+from bot.coaching import is_non_answer, reframe_hostility
+from bot.parties import find_named_party
 from bot.summary import PartyRecord, build_summary, suggest_channels
+from bot.training.debrief import chat_messages
+from bot.training.record import training_record
+from bot.training.scoring import score_session
+
+
+def _start(tracker: Tracker, mode: str) -> list[EventType]:
+    """Open a new session (closing an unfinished one) and clear the previous one's slots."""
+    previous = session_id(tracker)
+    if previous:
+        REPOSITORY.finish(previous, "abandoned")
+    sid = REPOSITORY.start_session(
+        tracker.sender_id,
+        mode,
+        boundary=restart_boundary(tracker),
+        trigger=latest_user_timestamp(tracker),
+    )
+    return [
+        *(SlotSet(slot, None) for slot in MEDIATION_SLOTS),
+        SlotSet("session_id", sid),
+        SlotSet("mode", mode),
+    ]
 
 
 class StartMediation(Action):
@@ -36,20 +66,11 @@ class StartMediation(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        previous = session_id(tracker)
-        if previous:
-            REPOSITORY.finish(previous, "abandoned")
-        sid = REPOSITORY.start_session(
-            tracker.sender_id,
-            "mediation",
-            boundary=restart_boundary(tracker),
-            trigger=latest_user_timestamp(tracker),
-        )
-        return [*(SlotSet(slot, None) for slot in MEDIATION_SLOTS), SlotSet("session_id", sid)]
+        return _start(tracker, "mediation")
 
 
 class StartTraining(Action):
-    """Training scenarios are a separate feature; until they exist, say so plainly."""
+    """Opens a training session: the same steps, with a scenario in place of a real case."""
 
     def name(self) -> str:
         return "action_start_training"
@@ -57,24 +78,37 @@ class StartTraining(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(
-            text="Practice scenarios with a scored debrief are not available in this version "
-            "yet. You can practise the mediator's role on a case of your own: I will "
-            "guide you through every step.",
-            buttons=[{"title": "Start a mediation", "payload": "/start_mediation"}],
-        )
-        return []
+        return _start(tracker, "training")
 
 
 class Reframe(Action):
+    """Hostile words get a reframe; in training the named party stonewalls, and the
+    remark counts against the trainee's tone."""
+
     def name(self) -> str:
         return "action_reframe"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        text = verbatim_text(tracker)
         party = tracker.get_slot("current_party") if current_step(tracker) == "interests" else None
-        coaching = reframe_hostility(ANALYSER.analyse(verbatim_text(tracker)), party)
+        key = answer_key(tracker)
+        if key is not None and session_id(tracker):
+            named = find_named_party(text, parties_of(tracker))
+            stonewall = key.scenario.party(named).stonewall if named else ""
+            TRAINING.add_move(
+                session_id(tracker),
+                message_id(tracker),
+                "question" if named else "remark",
+                "hostile",
+                text,
+                party=named,
+                answer=stonewall,
+            )
+            if named:
+                dispatcher.utter_message(text=f"{named}: “{stonewall}”")
+        coaching = reframe_hostility(ANALYSER.analyse(text), party)
         dispatcher.utter_message(text=coaching.text)
         return []
 
@@ -89,6 +123,13 @@ class Clarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = verbatim_text(tracker)
+        if is_non_answer(text):
+            where = progress_line(tracker)
+            dispatcher.utter_message(
+                text="That's fine. Say “skip” to move on, or ask for help."
+                + (f" We are at {where}." if where else "")
+            )
+            return []
         if current_step(tracker) == "interests" and text.strip():
             party = tracker.get_slot("current_party") or "this party"
             dispatcher.utter_message(
@@ -144,8 +185,31 @@ class Summarise(Action):
             channels=suggest_channels(KNOWLEDGE.channels, case_topics),
         )
         REPOSITORY.finish(sid, "completed", summary)
+        if is_training(tracker) and tracker.get_slot("scenario") in ANSWER_KEYS:
+            dispatcher.utter_message(text=summary)
+            self._debrief(dispatcher, tracker, sid)
+            return events
         dispatcher.utter_message(
             text=summary,
             buttons=[{"title": "Start another mediation", "payload": "/start_mediation"}],
         )
         return events
+
+    @staticmethod
+    def _debrief(dispatcher: CollectingDispatcher, tracker: Tracker, sid: str) -> None:
+        """Score the session against the answer key, store it, and show it."""
+        key = ANSWER_KEYS[tracker.get_slot("scenario")]
+        record = training_record(REPOSITORY.get(sid), TRAINING.moves(sid), ANALYSER)
+        debrief = score_session(key, record, KNOWLEDGE.skills, CATALOGUE_ITEMS, KNOWLEDGE.measures)
+        token = TRAINING.save_debrief(sid, debrief)
+        link = f"{SETTINGS.web_url}/debrief/{token}"
+        messages = chat_messages(debrief, key.scenario.title, link)
+        for text in messages[:-1]:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(
+            text=messages[-1],
+            buttons=[
+                {"title": "Practise another scenario", "payload": "/start_training"},
+                {"title": "Start a mediation", "payload": "/start_mediation"},
+            ],
+        )

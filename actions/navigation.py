@@ -7,8 +7,16 @@ from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.session import REPOSITORY, current_step, parties_of, session_id
+from actions.session import (
+    KNOWLEDGE,
+    REPOSITORY,
+    current_step,
+    is_training,
+    parties_of,
+    session_id,
+)
 from bot import steps
+from bot.training.picking import brief_messages
 
 CANNOT_SKIP = {
     "opening": "The ground rules can't be skipped: a mediation needs everyone's consent to "
@@ -33,7 +41,11 @@ class Help(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         step = current_step(tracker) if session_id(tracker) else None
-        dispatcher.utter_message(response=f"utter_help_{step or 'start'}")
+        training = f"utter_help_training_{step}"
+        if is_training(tracker) and training in (domain.get("responses") or {}):
+            dispatcher.utter_message(response=training)
+        else:
+            dispatcher.utter_message(response=f"utter_help_{step or 'start'}")
         if step:
             dispatcher.utter_message(response="utter_help_commands")
         return []
@@ -91,6 +103,12 @@ class GoBack(Action):
     ) -> list[EventType]:
         step = current_step(tracker)
         sid = session_id(tracker)
+        if step == "interests" and is_training(tracker):
+            scenario = KNOWLEDGE.scenarios.get(tracker.get_slot("scenario") or "")
+            dispatcher.utter_message(text="In practice the case stays the same. Here it is again.")
+            for text in brief_messages(scenario) if scenario else []:
+                dispatcher.utter_message(text=text)
+            return _leave_loop("interest_statement", "pending_statement")
         if step == "interests":
             dispatcher.utter_message(
                 text="Back to the context. What you said about parties "
@@ -141,6 +159,12 @@ class SkipStep(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         step = current_step(tracker)
+        if step == "context" and is_training(tracker):
+            dispatcher.utter_message(
+                text="Choose a case to practise first (or say “random”); a name is optional: "
+                "press “Stay anonymous”."
+            )
+            return _leave_loop()
         if step in CANNOT_SKIP:
             dispatcher.utter_message(text=CANNOT_SKIP[step])
             return _leave_loop()

@@ -18,7 +18,9 @@ from bot.analysis import Analyser
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
+from bot.store.training import TrainingRepository
 from bot.store.transcript import VERBATIM_KEY
+from bot.training.matching import AnswerKey, catalogue_items
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +32,17 @@ except KnowledgeError as exc:
     raise SystemExit(f"Cannot start the action server: {exc}") from None
 ANALYSER = Analyser(KNOWLEDGE.topics)
 REPOSITORY = SessionRepository(SETTINGS.database_url)
+TRAINING = TrainingRepository(SETTINGS.database_url)
+# Training answer keys and the catalogue in matchable form, analysed once at start-up.
+ANSWER_KEYS = {sid: AnswerKey.build(s, ANALYSER) for sid, s in KNOWLEDGE.scenarios.items()}
+CATALOGUE_ITEMS = catalogue_items(KNOWLEDGE.measures.values(), ANALYSER)
+TOPIC_LABELS = {topic.id: topic.label for topic in KNOWLEDGE.topics.values()}
 
 LOOP_STEPS = {name: step for name, step in steps.ACTION_STEPS.items() if name.endswith("_form")}
 # Slots that belong to one mediation; cleared when a new one starts.
 MEDIATION_SLOTS = (
+    "mode",
+    "scenario",
     "consent",
     "step",
     "topic",
@@ -110,6 +119,16 @@ def enter_step(tracker: Tracker, step: str) -> list[EventType]:
     if sid:
         REPOSITORY.reach_step(sid, step)
     return [SlotSet("step", step)]
+
+
+def is_training(tracker: Tracker) -> bool:
+    return tracker.get_slot("mode") == "training"
+
+
+def answer_key(tracker: Tracker) -> AnswerKey | None:
+    """The answer key of the scenario being practised, if any."""
+    scenario = tracker.get_slot("scenario")
+    return ANSWER_KEYS.get(scenario) if is_training(tracker) and scenario else None
 
 
 def parties_of(tracker: Tracker) -> list[str]:

@@ -107,7 +107,17 @@ def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-FILTER_FIELDS = ("mode", "status", "scenario", "step", "date_from", "date_to", "tag", "text")
+FILTER_FIELDS = (
+    "mode",
+    "status",
+    "scenario",
+    "trainee",
+    "step",
+    "date_from",
+    "date_to",
+    "tag",
+    "text",
+)
 
 
 def _filter(args: argparse.Namespace):
@@ -130,6 +140,8 @@ def _row_json(row) -> dict:
         "interests": row.interests,
         "positions": row.positions,
         "accepted_measures": row.accepted_measures,
+        "trainee": row.trainee,
+        "score": row.score,
         "started_at": row.started_at.isoformat() + "Z",
         "reviewed": row.reviewed_at is not None,
     }
@@ -323,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--mode", help="mediation or training")
         command.add_argument("--status", help=f"one of {', '.join(SESSION_STATUSES)}")
         command.add_argument("--scenario", help="training scenario id")
+        command.add_argument("--trainee", help="training sessions of this trainee")
         command.add_argument("--step", help="furthest step reached, e.g. measures")
         command.add_argument("--from", dest="date_from", help="started on or after YYYY-MM-DD")
         command.add_argument("--to", dest="date_to", help="started on or before YYYY-MM-DD")

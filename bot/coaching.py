@@ -8,6 +8,7 @@ it probably carries, never with a lecture.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.analysis import Analysis
@@ -105,3 +106,16 @@ def reframe_hostility(analysis: Analysis, party: str | None) -> Coaching:
         f"“{who} needs …”?"
     )
     return Coaching(text, evidence)
+
+
+NON_ANSWER = re.compile(
+    r"^\W*(?:i\s+)?(?:(?:really\s+)?(?:don'?t|do\s+not|dont)\s+know|no\s+idea|not\s+sure|"
+    r"i'?m\s+not\s+sure|dunno|no\s+clue|pass|nothing|none|i\s+can'?t\s+say|"
+    r"(?:i\s+)?have\s+no\s+idea)(?:\s+(?:really|yet|either|at\s+all))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_non_answer(text: str) -> bool:
+    """ "I don't know", "no idea", "pass": an honest blank, not a statement to record."""
+    return bool(NON_ANSWER.match(text.replace("’", "'").strip()))

@@ -53,7 +53,32 @@ def session_to_dict(record: MediationSession, transcript: list[dict]) -> dict:
             for m in record.measures
         ],
         "summary": record.summary,
+        "training": _training(record),
         "transcript": transcript,
+    }
+
+
+def _training(record: MediationSession) -> dict | None:
+    """Training sessions: the trainee, each question and how it was judged, the debrief."""
+    if record.mode != "training":
+        return None
+    return {
+        "scenario": record.scenario,
+        "trainee": record.trainee,
+        "score": record.score,
+        "debrief_path": f"/debrief/{record.debrief_token}" if record.debrief_token else None,
+        "questions": [
+            {
+                "kind": m.kind,
+                "party": m.party,
+                "quality": m.quality,
+                "revealed": m.revealed,
+                "text": m.text,
+                "answer": m.answer,
+            }
+            for m in record.moves
+        ],
+        "skills": [{**s.detail, "score": s.score} for s in record.scores],
     }
 
 

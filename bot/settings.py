@@ -32,6 +32,16 @@ def _port(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _public_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"CONCORDIA_PUBLIC_URL={value!r} must start with http:// or https://, "
+            "e.g. https://concordia.example.org"
+        )
+    return value
+
+
 def default_database_url(root: Path = PROJECT_ROOT) -> str:
     """The embedded default: an SQLite file in the git-ignored `var/` folder."""
     return f"sqlite:///{root / 'var' / 'concordia.db'}"
@@ -53,6 +63,12 @@ class Settings:
     cors_origins: tuple[str, ...]
     secret_key: str | None = None
     secure_cookies: bool = False
+    public_url: str = ""
+
+    @property
+    def web_url(self) -> str:
+        """Where people reach the web app (debrief links point here)."""
+        return (self.public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
 
     @property
     def action_endpoint_url(self) -> str:
@@ -86,6 +102,7 @@ class Settings:
             cors_origins=cors,
             secret_key=env.get("CONCORDIA_SECRET_KEY") or None,
             secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            public_url=_public_url(env.get("CONCORDIA_PUBLIC_URL", "")),
         )
 
     def child_env(self) -> dict[str, str]:
@@ -100,6 +117,7 @@ class Settings:
             CONCORDIA_ROOT=str(self.root),
             CONCORDIA_KNOWLEDGE_DIR=str(self.knowledge_dir),
             CONCORDIA_CORS_ORIGINS=",".join(self.cors_origins),
+            CONCORDIA_PUBLIC_URL=self.web_url,
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

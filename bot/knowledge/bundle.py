@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.knowledge.catalog import Measure, load_catalog
 from bot.knowledge.channels import Channel, load_channels
+from bot.knowledge.debrief import Skill, load_skills
 from bot.knowledge.lexicon import Topic, load_lexicon
 from bot.knowledge.scenarios import Scenario, load_scenarios
 
@@ -18,10 +19,11 @@ class Knowledge:
     measures: dict[str, Measure]
     channels: list[Channel]
     scenarios: dict[str, Scenario]
+    skills: dict[str, Skill]
 
 
 def load_knowledge(directory: Path) -> Knowledge:
-    """Load topics.yml, measures.yml, channels.yml and scenarios/ (raises KnowledgeError)."""
+    """Load topics, measures, channels, scenarios/ and debrief.yml (raises KnowledgeError)."""
     topics = load_lexicon(directory / "topics.yml")
     measures = load_catalog(directory / "measures.yml", topics)
     return Knowledge(
@@ -29,6 +31,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         measures=measures,
         channels=load_channels(directory / "channels.yml", topics),
         scenarios=load_scenarios(directory / "scenarios", topics, measures),
+        skills=load_skills(directory / "debrief.yml"),
     )
 
 

@@ -16,6 +16,13 @@ from bot.knowledge.loader import KnowledgeError, load_document
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 _TEXT = {"type": "string", "minLength": 3}
 _WORDS = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 2}}
+# A point of the answer key that a trainee's words are matched against.
+_KEY_POINT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text", "keywords"],
+    "properties": {"text": _TEXT, "keywords": _WORDS},
+}
 
 SCHEMA = {
     "type": "object",
@@ -67,20 +74,19 @@ SCHEMA = {
                 },
             },
         },
-        "common_ground": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["text", "keywords"],
-                "properties": {"text": _TEXT, "keywords": _WORDS},
-            },
-        },
+        "common_ground": {"type": "array", "minItems": 1, "items": _KEY_POINT},
         "measures": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-        "avoid": {"type": "array", "minItems": 1, "items": _TEXT},
+        "avoid": {"type": "array", "minItems": 1, "items": _KEY_POINT},
     },
 }
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """Common ground to find, or a move to avoid: its text and the words that signal it."""
+
+    text: str
+    keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,19 @@ class Scenario:
     topic: str
     brief: str
     parties: tuple[ScenarioParty, ...]
-    common_ground: tuple[tuple[str, tuple[str, ...]], ...]
+    common_ground: tuple[KeyPoint, ...]
     measures: tuple[str, ...]
-    avoid: tuple[str, ...]
+    avoid: tuple[KeyPoint, ...]
+
+    def party(self, name: str) -> ScenarioParty:
+        for party in self.parties:
+            if party.name == name:
+                return party
+        raise KeyError(f"scenario {self.id!r} has no party {name!r}")
+
+
+def _key_point(entry: dict) -> KeyPoint:
+    return KeyPoint(" ".join(entry["text"].split()), tuple(k.lower() for k in entry["keywords"]))
 
 
 def _load_one(path: Path, topics: dict[str, Topic], measures: dict[str, Measure]) -> Scenario:
@@ -155,9 +171,9 @@ def _load_one(path: Path, topics: dict[str, Topic], measures: dict[str, Measure]
         topic=doc["topic"],
         brief=" ".join(doc["brief"].split()),
         parties=tuple(parties),
-        common_ground=tuple((c["text"], tuple(c["keywords"])) for c in doc["common_ground"]),
+        common_ground=tuple(_key_point(c) for c in doc["common_ground"]),
         measures=tuple(doc["measures"]),
-        avoid=tuple(doc["avoid"]),
+        avoid=tuple(_key_point(a) for a in doc["avoid"]),
     )
 
 

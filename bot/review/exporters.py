@@ -24,6 +24,8 @@ CSV_COLUMNS = (
     "interests",
     "positions",
     "accepted_measures",
+    "trainee",
+    "score",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -44,6 +44,7 @@ class SessionFilter:
     date_to: date | None = None
     tag: str | None = None
     text: str | None = None
+    trainee: str | None = None
     session_id: str | None = None
 
     @classmethod
@@ -60,7 +61,7 @@ class SessionFilter:
         date_to = _parse_date("date_to", values.get("date_to"))
         if date_from and date_to and date_from > date_to:
             raise FilterError("date_from is after date_to; swap them")
-        for name, limit in (("scenario", 80), ("tag", 40), ("text", 200)):
+        for name, limit in (("scenario", 80), ("tag", 40), ("text", 200), ("trainee", 80)):
             if values.get(name) and len(values[name]) > limit:
                 raise FilterError(f"{name} is longer than {limit} characters")
         return cls(
@@ -72,6 +73,7 @@ class SessionFilter:
             date_to=date_to,
             tag=values.get("tag"),
             text=values.get("text"),
+            trainee=values.get("trainee"),
             session_id=values.get("session_id"),
         )
 
@@ -112,6 +114,8 @@ class SessionRow:
     interests: int = 0
     positions: int = 0
     accepted_measures: int = 0
+    trainee: str | None = None
+    score: float | None = None  # training: the debrief's overall score
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ def _conditions(url: str, flt: SessionFilter) -> list:
         (s.status, flt.status),
         (s.scenario, flt.scenario),
         (s.furthest_step, flt.step),
+        (s.trainee, flt.trainee),
     ):
         if value is not None:
             conditions.append(column == value)
@@ -233,6 +238,8 @@ def list_sessions(url: str, flt: SessionFilter, page: int = 1, per_page: int = 5
             interests=counts.get((r.id, "interest"), 0),
             positions=counts.get((r.id, "position"), 0),
             accepted_measures=accepted.get(r.id, 0),
+            trainee=r.trainee,
+            score=r.score,
         )
         for r in records
     ]

@@ -66,6 +66,11 @@ class MediationSession(Base):
     ended_at = Column(DateTime)
     reviewed_at = Column(DateTime)
     reviewed_by = Column(String(80))
+    # Training mode: who practised (the name they gave), the secret of the debrief page
+    # link, and the overall score (0..1) the debrief gave.
+    trainee = Column(String(80), index=True)
+    debrief_token = Column(String(64), unique=True)
+    score = Column(Float)
 
     parties = relationship(
         "Party", order_by="Party.position", cascade="all, delete-orphan", back_populates="session"
@@ -78,6 +83,10 @@ class MediationSession(Base):
     )
     measures = relationship(
         "SessionMeasure", order_by="SessionMeasure.rank", cascade="all, delete-orphan"
+    )
+    moves = relationship("TrainingMove", order_by="TrainingMove.id", cascade="all, delete-orphan")
+    scores = relationship(
+        "TrainingScore", order_by="TrainingScore.position", cascade="all, delete-orphan"
     )
 
 
@@ -142,6 +151,40 @@ class SessionMeasure(Base):
     evidence = Column(JSON, nullable=False, default=dict)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class TrainingMove(Base):
+    """A trainee's question to a scenario party (and how it was judged), or a hostile remark."""
+
+    __tablename__ = "training_moves"
+    __table_args__ = (UniqueConstraint("session_id", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = session_ref()
+    message_id = Column(String(64), nullable=False)
+    kind = Column(String(16), nullable=False)  # question | remark
+    party = Column(String(200))
+    # open | open_off_topic | closed | leading | hostile (see bot.training.questioning)
+    quality = Column(String(16), nullable=False)
+    revealed = Column(String(80))  # the interest id the answer disclosed
+    text = Column(Text, nullable=False)
+    answer = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class TrainingScore(Base):
+    """One skill's score in a training debrief, with what was found, missed and the tip."""
+
+    __tablename__ = "training_scores"
+    __table_args__ = (UniqueConstraint("session_id", "skill"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = session_ref()
+    skill = Column(String(32), nullable=False)
+    position = Column(Integer, nullable=False)
+    score = Column(Float, nullable=False)
+    detail = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class Reviewer(Base):

@@ -100,6 +100,8 @@ class SessionRepository:
                     selectinload(MediationSession.statements).selectinload(Statement.party),
                     selectinload(MediationSession.common_ground),
                     selectinload(MediationSession.measures),
+                    selectinload(MediationSession.moves),
+                    selectinload(MediationSession.scores),
                 )
             ).scalar_one_or_none()
             if record is None:

@@ -1,4 +1,5 @@
-"""The Sanic web app: the chat page with its widget, and the progress API.
+"""The Sanic web app: the chat page with its widget, the progress API, training
+debriefs and the reviewer UI.
 
 Sanic is already one of Rasa's dependencies. The widget bundle is served from
 this app (fetched once by set-up), so the page works offline and on an
@@ -16,6 +17,7 @@ from sanic.request import Request
 from bot import steps
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
+from bot.web.debrief import create_debrief_blueprint
 from bot.web.review import create_review_blueprint
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, name: str = "concordia-web") ->
     policy = content_security_policy(settings.rasa_port)
     app.static("/static", str(HERE / "static"))
     app.blueprint(create_review_blueprint(settings))
+    app.blueprint(create_debrief_blueprint(settings))
 
     @app.get("/")
     async def index(_request: Request):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
@@ -17,6 +17,7 @@ from sanic.request import Request
 
 from bot import steps
 from bot.export import export_session
+from bot.knowledge.debrief import SKILL_IDS
 from bot.review.accounts import Accounts
 from bot.review.annotations import AnnotationError, Annotations
 from bot.review.dashboard import build_dashboard
@@ -30,11 +31,25 @@ from bot.review.queries import (
 )
 from bot.settings import Settings
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
+from bot.store.training import TrainingRepository
+from bot.training.questioning import QUALITY_LABELS
 from bot.web.auth import COOKIE, LOGIN_COOKIE, SESSION_SECONDS, Signer, load_secret
+from bot.web.charts import progress_chart, skills_chart
 
 LOW_CONFIDENCE = 0.6
+
 EXPORT_FORMATS = ("json", "csv", "md")
-FILTER_KEYS = ("mode", "status", "scenario", "step", "date_from", "date_to", "tag", "text")
+FILTER_KEYS = (
+    "mode",
+    "status",
+    "scenario",
+    "trainee",
+    "step",
+    "date_from",
+    "date_to",
+    "tag",
+    "text",
+)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates" / "review")),
     autoescape=select_autoescape(["html"]),
@@ -47,6 +62,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     accounts = Accounts(settings.database_url)
     repository = SessionRepository(settings.database_url)
     annotations = Annotations(settings.database_url)
+    training = TrainingRepository(settings.database_url)
     url = settings.database_url
 
     def render(request: Request, template: str, status: int = 200, **context) -> response:
@@ -215,6 +231,32 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
             record=repository.get(session_id),
             low=LOW_CONFIDENCE,
             step_labels={st.id: st.label for st in steps.STEPS},
+            debrief=(debrief := training.debrief(session_id)),
+            chart=skills_chart([(k.label, k.score) for k in debrief.skills]) if debrief else "",
+            quality_labels=QUALITY_LABELS,
+        )
+
+    # -- trainees' progress ------------------------------------------------------------------
+    @bp.get("/trainees")
+    async def trainees(request: Request):
+        return render(request, "trainees.html", trainees=training.trainees())
+
+    @bp.get("/trainees/<name>")
+    async def trainee_page(request: Request, name: str):
+        name = unquote(name)
+        sessions = training.trainee_sessions(name)
+        if not sessions:
+            return render(request, "error.html", 404, message="No training sessions for that name.")
+        scored = [t for t in sessions if t.overall is not None]
+        return render(
+            request,
+            "trainee.html",
+            name=name,
+            sessions=sessions,
+            chart=progress_chart(
+                [(f"{t.started_at:%Y-%m-%d} {t.scenario}", t.overall) for t in scored]
+            ),
+            skill_ids=list(SKILL_IDS),
         )
 
     @bp.get("/sessions/<session_id>/export/<fmt>")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot import steps
-from bot.coaching import coach_position, reframe_hostility
+from bot.coaching import coach_position, is_non_answer, reframe_hostility
 from bot.summary import PartyRecord, build_summary, suggest_channels
 
 
@@ -57,3 +57,21 @@ def test_steps_order_and_progress():
     assert steps.progress("interests").startswith("Step 3 of 6: Interests")
     with pytest.raises(ValueError, match="unknown step"):
         steps.get_step("nowhere")
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("I don't know", True),
+        ("i dont know yet", True),
+        ("No idea.", True),
+        ("not sure", True),
+        ("I really don’t know", True),
+        ("pass", True),
+        ("I don't know what they want, but farmers need water", False),
+        ("Nothing matters more than the harvest", False),
+        ("our farmers need water", False),
+    ],
+)
+def test_an_honest_blank_is_not_a_statement(text, blank):
+    assert is_non_answer(text) is blank

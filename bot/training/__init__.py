@@ -1,0 +1,1 @@
+"""Training mode: scenario parties that answer questions, and the scored debrief."""
