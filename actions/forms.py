@@ -40,12 +40,18 @@ from bot.ranking import CaseProfile, rank_measures
 from bot.references import match_titles, referenced_numbers
 from bot.store.training import MAX_TRAINEE_LENGTH
 from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
-from bot.training.questioning import answer_question, looks_like_question, question_body
+from bot.training.questioning import (
+    answer_question,
+    looks_like_question,
+    plainly_a_question,
+    question_body,
+)
 
 MEASURES_PER_PAGE = 3
 DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
 NAVIGATION_INTENTS = frozenset({"go_back", "skip_step", "restart", "goodbye"})
-# In training, a question that NLU read as a statement is still a question to a party.
+# In training, a plain question ("…?", "ask X …") that NLU read as a statement or as
+# information is still a question to a party.
 QUESTION_LIKE_INTENTS = frozenset({"state_interest", "state_position", "inform"})
 ANONYMOUS = "anonymous"
 QUESTIONS_ELSEWHERE = (
@@ -377,7 +383,7 @@ class ValidateInterestsForm(FormValidationAction):
         if intent == "ask_party" and not looks_like_question(text, addressed):
             intent = "state_interest"  # "Highvale needs power" names a need, not a question
         if intent == "ask_party" or (
-            is_training(tracker) and intent in QUESTION_LIKE_INTENTS and text.rstrip().endswith("?")
+            is_training(tracker) and intent in QUESTION_LIKE_INTENTS and plainly_a_question(text)
         ):
             self._question(dispatcher, tracker, text, parties, current)
             return keep_asking

@@ -43,7 +43,8 @@ class Help(Action):
         step = current_step(tracker) if session_id(tracker) else None
         training = f"utter_help_training_{step}"
         if is_training(tracker) and training in (domain.get("responses") or {}):
-            dispatcher.utter_message(response=training)
+            party = tracker.get_slot("current_party") or "the first party"
+            dispatcher.utter_message(response=training, party=party)
         else:
             dispatcher.utter_message(response=f"utter_help_{step or 'start'}")
         if step:

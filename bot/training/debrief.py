@@ -44,5 +44,7 @@ def chat_messages(debrief: Debrief, scenario_title: str, link: str) -> list[str]
     return [
         f"Debrief for “{scenario_title}”. Overall: {percent(debrief.overall)}.\n{chart}",
         *(skill_message(s) for s in debrief.skills),
-        f"Your full debrief, with the chart, every match and the answer key: {link}",
+        # Markdown: the widget renders it as a link; over REST the address stays readable.
+        f"Your full debrief, with the chart, every match and the answer key: "
+        f"[open the debrief page]({link})",
     ]

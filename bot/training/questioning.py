@@ -140,6 +140,18 @@ def looks_like_question(text: str, party: str | None) -> bool:
     return body != normalised or bool(_ASKING.match(body))
 
 
+_ASK_PREFIX = re.compile(
+    r"^(?:(?:let\s+me|i'?d\s+like\s+to|i\s+want\s+to|can\s+i|could\s+i|i'?ll)\s+)?"
+    r"(?:ask|question\s+(?:to|for))\b"
+)
+
+
+def plainly_a_question(text: str) -> bool:
+    """Marked as a question whatever NLU says: a question mark, or "ask X …"."""
+    normalised = _normalise(text)
+    return normalised.endswith("?") or bool(_ASK_PREFIX.match(normalised))
+
+
 def classify_question(text: str, party: str, analysis: Analysis, hostile: bool = False) -> str:
     """'hostile', 'leading', 'open' or 'closed' (topic is judged separately)."""
     if hostile or set(analysis.lemmas) & HOSTILE_LEMMAS:

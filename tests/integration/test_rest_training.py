@@ -11,6 +11,7 @@ import requests
 from bot.knowledge import cached_knowledge
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
+from tests.integration.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +29,7 @@ def _start(stack, sender: str, name: str) -> None:
     assert "Which case would you like to practise?" in say(name)
 
 
-def test_a_whole_training_session_is_scored_stored_and_debriefed(stack):
+def test_a_whole_training_session_is_scored_stored_and_debriefed(stack, browser):
     sender = "trainee-rest-1"
     say = lambda message: texts(stack.say(sender, message))  # noqa: E731
     knowledge = cached_knowledge(str(stack.settings.knowledge_dir))
@@ -102,6 +103,20 @@ def test_a_whole_training_session_is_scored_stored_and_debriefed(stack):
     assert "Trainee: Integration Trainee" in page.text and '<svg class="skills"' in page.text
     assert "matched words" in page.text and "The answer key" in page.text
 
+    # In Chromium: the chart renders under the page's CSP, with nothing blocked.
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.goto(link)
+    chart = tab.locator("svg.skills")
+    assert chart.is_visible() and chart.locator("rect.track").count() == 6
+    assert tab.locator("#overall").inner_text() == f"{round(debrief.overall * 100)}%"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "training-debrief.png"), full_page=True)
+    context.close()
+    assert errors == []
+
 
 def test_skipping_everything_still_gives_an_explained_debrief(stack):
     sender = "trainee-rest-2"
@@ -110,7 +125,8 @@ def test_skipping_everything_still_gives_an_explained_debrief(stack):
     assert "What name should your trainer see" in say("yes")
     assert "Which case" in say("/deny")  # stay anonymous
     assert "Case: " in say("surprise me")
-    assert "That's fine" in say("I don't know")
+    # "I don't know" gets help or a nudge, and is not recorded as an interest.
+    assert "Question " in say("I don't know")
     assert "Skipping" in say("skip")
     assert "Skipping" in say("skip")
     chat = say("skip")

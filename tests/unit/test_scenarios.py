@@ -58,3 +58,27 @@ def test_unknown_measure_is_reported(tmp_path):
 
     with pytest.raises(KnowledgeError, match=r"shared-river-dam\.yml: field 'measures'.*teleport"):
         load_knowledge(_broken_copy(tmp_path, unknown))
+
+
+def test_an_avoid_entry_without_key_words_names_its_field(tmp_path):
+    def drop(document):
+        del document["avoid"][2]["keywords"]
+
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(_broken_copy(tmp_path, drop))
+    assert "shared-river-dam.yml" in str(error.value) and "'keywords'" in str(error.value)
+
+
+def test_the_debrief_file_must_describe_every_skill(tmp_path):
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target)
+    path = target / "debrief.yml"
+    document = yaml.safe_load(path.read_text())
+    document["skills"] = [s for s in document["skills"] if s["id"] != "tone"]
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(KnowledgeError, match=r"debrief\.yml: field 'skills': no entry for tone"):
+        load_knowledge(target)
+    del document["skills"][0]["tips"]["low"]
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(KnowledgeError, match=r"debrief\.yml: skills\[0\] \(id 'interests'\)"):
+        load_knowledge(target)

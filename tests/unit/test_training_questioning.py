@@ -10,6 +10,7 @@ from bot.training.questioning import (
     answer_question,
     classify_question,
     looks_like_question,
+    plainly_a_question,
     question_body,
 )
 
@@ -175,3 +176,17 @@ def test_every_interest_can_be_drawn_out_by_an_open_question(
 )
 def test_statements_that_name_a_party_are_not_questions(text, question):
     assert looks_like_question(text, "Highvale") is question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("isn't it obvious that the island is yours?", True),
+        ("Ask Highvale about the floods", True),
+        ("let me ask them about the loans", True),
+        ("What they really want is recognition", False),
+        ("Highvale, farmers need water", False),
+    ],
+)
+def test_plain_questions_are_questions_whatever_nlu_says(text, question):
+    assert plainly_a_question(text) is question

@@ -218,7 +218,9 @@ def test_the_chat_debrief_is_short_with_bars_and_the_link(knowledge, analyser, c
     messages = chat_messages(debrief, river.scenario.title, "http://x/debrief/abc")
     assert messages[0].startswith("Debrief for “A shared river and a new dam”. Overall: 100%.")
     assert messages[0].count("██████████ 100%") == 6
-    assert len(messages) == 8 and messages[-1].endswith("http://x/debrief/abc")
+    assert len(messages) == 8 and messages[-1].endswith(
+        "[open the debrief page](http://x/debrief/abc)"
+    )
     assert "(and 5 more on the debrief page)" in messages[1]  # 8 found, 3 shown
     assert ".." not in "".join(messages)
     assert bar(0.34) == "███░░░░░░░"
