@@ -564,7 +564,7 @@ class ValidateCommonGroundForm(FormValidationAction):
         if intent in ("affirm", "done"):
             REPOSITORY.confirm_common_ground(sid)
             return {"common_ground_feedback": "confirmed"}
-        if intent == "ask_party":
+        if intent == "ask_party" and is_training(tracker):
             dispatcher.utter_message(text=QUESTIONS_ELSEWHERE)
             return again
         if not text.strip():
@@ -697,7 +697,7 @@ class ValidateMeasuresForm(FormValidationAction):
             if not any(m.status == "accepted" for m in by_id.values()):
                 dispatcher.utter_message(text="No measure was agreed; the summary will say so.")
             return {"measure_decision": "done"}
-        if intent == "ask_party":
+        if intent == "ask_party" and is_training(tracker):
             dispatcher.utter_message(text=QUESTIONS_ELSEWHERE)
             return again
         if is_non_answer(text):

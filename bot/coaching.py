@@ -110,7 +110,7 @@ def reframe_hostility(analysis: Analysis, party: str | None) -> Coaching:
 
 NON_ANSWER = re.compile(
     r"^\W*(?:i\s+)?(?:(?:really\s+)?(?:don'?t|do\s+not|dont)\s+know|no\s+idea|not\s+sure|"
-    r"i'?m\s+not\s+sure|dunno|no\s+clue|pass|nothing|none|i\s+can'?t\s+say|"
+    r"i'?m\s+not\s+sure|dunno|no\s+clue|i\s+can'?t\s+say|"
     r"(?:i\s+)?have\s+no\s+idea)(?:\s+(?:really|yet|either|at\s+all))?\W*$",
     re.IGNORECASE,
 )

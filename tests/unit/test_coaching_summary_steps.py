@@ -67,7 +67,7 @@ def test_steps_order_and_progress():
         ("No idea.", True),
         ("not sure", True),
         ("I really don’t know", True),
-        ("pass", True),
+        ("nothing", False),
         ("I don't know what they want, but farmers need water", False),
         ("Nothing matters more than the harvest", False),
         ("our farmers need water", False),
