@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install browser run train validate shell lint test test-stories test-nlu test-unit \
+.PHONY: install browser nginx cluster run train validate shell lint test test-stories test-nlu test-unit \
         test-integration db-upgrade clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
@@ -21,6 +21,12 @@ install: $(STAMP) $(WEBCHAT)  ## .venv from requirements.lock, and the chat widg
 
 browser:                     ## Chromium + driver from Debian, for the browser tests
 	bash scripts/install-browser.sh
+
+nginx:                       ## nginx from Debian, for `concordia cluster` and its test
+	bash scripts/install-nginx.sh
+
+cluster: install nginx       ## 2 Rasa + 2 action servers behind nginx (PostgreSQL + REDIS_URL)
+	$(CONCORDIA) cluster
 
 run: install                 ## train if needed, start Rasa (5005), actions (5055), web (8000)
 	$(CONCORDIA) run
@@ -53,7 +59,7 @@ test-unit: install
 test-integration: install    ## real Rasa + action servers over REST
 	$(BIN)/pytest -m integration
 
-test: install browser lint validate train test-stories test-nlu  ## everything
+test: install browser nginx lint validate train test-stories test-nlu  ## everything
 	$(BIN)/pytest
 
 clean:

@@ -19,7 +19,7 @@ from bot.knowledge import KnowledgeError, load_knowledge
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
-from bot.store.transcript import VERBATIM_KEY
+from bot.store.transcript import CLIENT_ID_KEY, VERBATIM_KEY
 from bot.training.matching import AnswerKey, catalogue_items
 
 logger = logging.getLogger(__name__)
@@ -70,8 +70,13 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def message_id(tracker: Tracker) -> str:
-    """Rasa's id for the latest user message: the idempotency key for what it records."""
+    """The idempotency key for what the latest user message records: the client's own id
+    when it sent one (a re-sent message then lands on the same key, whichever Rasa
+    server takes it), else Rasa's id for the message."""
     message = tracker.latest_message or {}
+    client_id = (message.get("metadata") or {}).get(CLIENT_ID_KEY)
+    if isinstance(client_id, str) and client_id:
+        return f"client:{client_id}"[:64]
     if message.get("message_id"):
         return str(message["message_id"])
     stamp = next(

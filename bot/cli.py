@@ -27,8 +27,10 @@ class UsageError(Exception):
 
 def _prepare(settings: Settings) -> None:
     """What every serving command needs first: valid knowledge and an up-to-date schema."""
+    from bot.preflight import check_services
     from bot.store.migrate import upgrade
 
+    check_services(settings)
     knowledge = load_knowledge(settings.knowledge_dir)
     print(
         f"Knowledge: {len(knowledge.measures)} measures, {len(knowledge.topics)} topics, "
@@ -43,6 +45,26 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     _prepare(settings)
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
     return run_stack(settings, model)
+
+
+def cmd_cluster(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cluster import ClusterPlan, check_cluster_settings, cluster_banner, cluster_specs
+    from bot.runner import serve
+
+    if args.rasa < 1 or args.actions < 1:
+        raise UsageError("--rasa and --actions need at least 1 server each")
+    check_cluster_settings(settings, args.rasa)
+    _prepare(settings)
+    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    plan = ClusterPlan(
+        settings=settings,
+        rasa_ports=tuple(settings.rasa_port + i for i in range(args.rasa)),
+        action_ports=tuple(settings.action_port + i for i in range(args.actions)),
+        proxy_port=args.port,
+        action_proxy_port=args.port + 1,
+        workdir=settings.root / "var" / "cluster",
+    )
+    return serve(settings, cluster_specs(plan, model), cluster_banner(plan))
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -302,6 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "run", help="train if needed, then start Rasa, actions and web app"
     ).set_defaults(func=cmd_run)
+    cluster = commands.add_parser(
+        "cluster",
+        help="several Rasa and action servers behind nginx (needs PostgreSQL and REDIS_URL)",
+    )
+    cluster.add_argument("--rasa", type=int, default=2, help="Rasa servers (default 2)")
+    cluster.add_argument("--actions", type=int, default=2, help="action servers (default 2)")
+    cluster.add_argument(
+        "--port", type=int, default=8080, help="nginx port for Rasa (the next one: actions)"
+    )
+    cluster.set_defaults(func=cmd_cluster)
     train = commands.add_parser("train", help="train a model if config, domain or data changed")
     train.add_argument("--force", action="store_true", help="train even if a model is current")
     train.set_defaults(func=cmd_train)

@@ -15,8 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.model import rasa_executable
@@ -30,11 +30,13 @@ class ProcessSpec:
     name: str
     command: Sequence[str]
     health_url: str
+    # The child's environment; empty means the stack's settings (`Settings.child_env`).
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
-def action_server_spec(settings: Settings) -> ProcessSpec:
+def action_server_spec(settings: Settings, name: str = "action server") -> ProcessSpec:
     return ProcessSpec(
-        "action server",
+        name,
         [
             sys.executable,
             "-m",
@@ -45,12 +47,13 @@ def action_server_spec(settings: Settings) -> ProcessSpec:
             str(settings.action_port),
         ],
         f"http://{settings.host}:{settings.action_port}/health",
+        settings.child_env(),
     )
 
 
-def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
+def rasa_server_spec(settings: Settings, model: Path, name: str = "Rasa server") -> ProcessSpec:
     return ProcessSpec(
-        "Rasa server",
+        name,
         [
             rasa_executable(),
             "run",
@@ -68,6 +71,7 @@ def rasa_server_spec(settings: Settings, model: Path) -> ProcessSpec:
             # Sanic-CORS on top would send the Access-Control header twice.
         ],
         f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
+        settings.child_env(),
     )
 
 
@@ -112,7 +116,7 @@ class Stack:
         process = subprocess.Popen(
             list(spec.command),
             cwd=self.settings.root,
-            env=self.settings.child_env(),
+            env=dict(spec.env) or self.settings.child_env(),
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=True,
@@ -145,6 +149,15 @@ class Stack:
                 return spec, process.returncode
         return None
 
+    def kill(self, name: str) -> None:
+        """SIGKILL one child and its children at once, as a crash would (fault tests)."""
+        for spec, process in list(self.children):
+            if spec.name == name and process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                self.children.remove((spec, process))
+
     def stop(self, name: str | None = None) -> None:
         """Stop every child, or only the one called `name` (the others keep running)."""
         chosen = [(s, p) for s, p in self.children if name is None or s.name == name]
@@ -165,6 +178,28 @@ class Stack:
 
 def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -> int:
     """Start all three processes, print where to go, and stop them all on Ctrl-C."""
+    banner = (
+        "\nConcordia is running.\n"
+        f"  Web app:      http://{settings.host}:{settings.web_port}/\n"
+        f"  Chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook "
+        '{"sender": "me", "message": "hello"}\n'
+        f"  Actions:      http://{settings.host}:{settings.action_port}/health\n"
+        f"  Database:     {settings.database_url}\n"
+        "Press Ctrl-C to stop all three.\n"
+    )
+    specs = [
+        action_server_spec(settings),
+        rasa_server_spec(settings, model),
+        web_app_spec(settings),
+    ]
+    return serve(settings, specs, banner, startup_timeout)
+
+
+def serve(
+    settings: Settings, specs: Sequence[ProcessSpec], banner: str, startup_timeout: float = 300.0
+) -> int:
+    """Start `specs`, print `banner` once all are healthy, stop them all on Ctrl-C or
+    when one of them stops."""
     stack = Stack(settings)
 
     def _terminate(signum, _frame):
@@ -172,28 +207,15 @@ def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        for spec in (
-            action_server_spec(settings),
-            rasa_server_spec(settings, model),
-            web_app_spec(settings),
-        ):
+        for spec in specs:
             stack.start(spec)
         print(
-            "Starting the action server, the Rasa server and the web app "
-            "(the Rasa server takes about a minute to load the model)...",
+            f"Starting {', '.join(s.name for s in specs)} "
+            "(a Rasa server takes about a minute to load the model)...",
             flush=True,
         )
         stack.wait_healthy(startup_timeout)
-        print(
-            "\nConcordia is running.\n"
-            f"  Web app:      http://{settings.host}:{settings.web_port}/\n"
-            f"  Chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook "
-            '{"sender": "me", "message": "hello"}\n'
-            f"  Actions:      http://{settings.host}:{settings.action_port}/health\n"
-            f"  Database:     {settings.database_url}\n"
-            "Press Ctrl-C to stop all three.\n",
-            flush=True,
-        )
+        print(banner, flush=True)
         while True:
             exited = stack.first_exited()
             if exited:

@@ -42,6 +42,18 @@ def _public_url(raw: str) -> str:
     return value
 
 
+def _redis_url(raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"REDIS_URL={value!r} is not a Redis URL; use e.g. redis://127.0.0.1:6379/0 "
+            "(or leave it unset for one Rasa server)"
+        )
+    return value
+
+
 def default_database_url(root: Path = PROJECT_ROOT) -> str:
     """The embedded default: an SQLite file in the git-ignored `var/` folder."""
     return f"sqlite:///{root / 'var' / 'concordia.db'}"
@@ -64,6 +76,7 @@ class Settings:
     secret_key: str | None = None
     secure_cookies: bool = False
     public_url: str = ""
+    redis_url: str | None = None
 
     @property
     def web_url(self) -> str:
@@ -103,6 +116,7 @@ class Settings:
             secret_key=env.get("CONCORDIA_SECRET_KEY") or None,
             secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("CONCORDIA_PUBLIC_URL", "")),
+            redis_url=_redis_url(env.get("REDIS_URL", "")),
         )
 
     def child_env(self) -> dict[str, str]:
@@ -118,6 +132,7 @@ class Settings:
             CONCORDIA_KNOWLEDGE_DIR=str(self.knowledge_dir),
             CONCORDIA_CORS_ORIGINS=",".join(self.cors_origins),
             CONCORDIA_PUBLIC_URL=self.web_url,
+            REDIS_URL=self.redis_url or "",
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

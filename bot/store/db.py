@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -38,13 +39,19 @@ def get_engine(url: str) -> Engine:
             f"DATABASE_URL={url!r} is not a database URL ({exc}); "
             "use e.g. sqlite:///var/concordia.db or postgresql://user@host/db"
         ) from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise DatabaseConfigError(
+            f"DATABASE_URL: no usable driver for {parsed.drivername!r} ({exc}); "
+            "use sqlite:///... or postgresql://..."
+        ) from None
 
 
 @functools.lru_cache(maxsize=8)

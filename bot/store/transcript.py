@@ -17,6 +17,8 @@ from bot.store.db import get_engine
 
 # Metadata key under which the project's channels keep the text exactly as typed.
 VERBATIM_KEY = "verbatim_text"
+# The client's own id for a message, when the REST client sends one (idempotent re-sends).
+CLIENT_ID_KEY = "client_message_id"
 
 rasa_metadata = MetaData()
 events = Table(

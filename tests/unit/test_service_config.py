@@ -1,0 +1,74 @@
+"""A wrong DATABASE_URL or REDIS_URL stops start-up with one line naming the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.preflight import check_redis
+from bot.settings import ConfigError, Settings
+from components.lock_store import EnvironmentLockStore, UrlRedisLockStore
+
+
+def concordia(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://nobody@127.0.0.1:1/none", "DATABASE_URL: cannot connect to"),
+        ("mysql+nosuchdriver://x/y", "DATABASE_URL"),
+        ("not a url at all", "DATABASE_URL='not a url at all' is not a database URL"),
+    ],
+)
+def test_a_bad_database_url_is_one_line_naming_it(url, expected):
+    result = concordia("db", "upgrade", DATABASE_URL=url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("localhost:6379", "REDIS_URL='localhost:6379' is not a Redis URL"),
+        ("redis://127.0.0.1:1/0", "REDIS_URL: cannot reach Redis at redis://127.0.0.1:1/0"),
+    ],
+)
+def test_a_bad_redis_url_stops_the_start_with_one_line(url, expected, sqlite_url):
+    result = concordia("run", REDIS_URL=url, DATABASE_URL=sqlite_url)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+def test_the_password_is_not_shown():
+    with pytest.raises(ConfigError) as error:
+        check_redis("redis://:s3cret@127.0.0.1:1/0")
+    assert "s3cret" not in str(error.value) and "***@127.0.0.1:1/0" in str(error.value)
+
+
+def test_redis_url_selects_the_lock_store(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert type(EnvironmentLockStore()).__name__ == "InMemoryLockStore"
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    store = EnvironmentLockStore()
+    assert isinstance(store, UrlRedisLockStore)
+    ticket = store.issue_ticket("conversation-x", lock_lifetime=5)
+    assert store.get_lock("conversation-x").is_someone_waiting()
+    store.finish_serving("conversation-x", ticket)
+    store.delete_lock("conversation-x")
+    assert store.get_lock("conversation-x") is None
+    assert Settings.from_env({"REDIS_URL": " redis://h:1/2 "}).redis_url == "redis://h:1/2"
+    assert Settings.from_env({}).child_env()["REDIS_URL"] == ""
