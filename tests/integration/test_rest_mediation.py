@@ -199,3 +199,19 @@ def test_socket_accepts_only_the_web_apps_origin(stack):
     foreign = requests.get(url, headers={"Origin": "http://elsewhere.example"}, timeout=10)
     assert foreign.status_code == 400
     assert "Access-Control-Allow-Origin" not in foreign.headers
+
+
+def test_a_message_sent_twice_with_its_id_is_recorded_once(stack):
+    """A client re-sending after a timeout (same message_id) does not double the record."""
+    sender = "resend-1"
+    for message in ("/start_mediation", "/affirm", "Grazing rights in the hills", "Ost and West"):
+        stack.say(sender, message)
+    body = {"sender": sender, "message": "Ost needs winter pasture", "message_id": "c-1"}
+    for _ in range(2):
+        reply = requests.post(stack.webhook, json=body, timeout=60)
+        assert reply.status_code == 200 and "Noted" in texts(reply.json())
+    record = SessionRepository(stack.settings.database_url).latest_for_sender(sender)
+    statements = SessionRepository(stack.settings.database_url).statements(record.id)
+    assert [s.text for s in statements] == ["Ost needs winter pasture"]
+    bad = requests.post(stack.webhook, json={**body, "message_id": 7}, timeout=10)
+    assert bad.status_code == 400 and "'message_id' must be a string" in bad.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions import forms, mediation, navigation
+from actions import forms, mediation, navigation, session
 from tests.unit.rasa_helpers import make_tracker, run, slot_events, texts
 
 
@@ -354,3 +354,10 @@ def test_reframe_during_interests(repo, with_parties):
         ),
     )
     assert "Riverland cares about a fair share" in texts(messages)
+
+
+def test_a_client_message_id_is_the_idempotency_key():
+    tracker = make_tracker("our farmers need water", "state_interest")
+    assert session.message_id(tracker).startswith("msg-")  # Rasa's id
+    tracker.latest_message["metadata"]["client_message_id"] = "phone-42"
+    assert session.message_id(tracker) == "client:phone-42"

@@ -143,3 +143,22 @@ def test_sqlite_uses_wal_and_busy_timeout(sqlite_url):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     assert "mediation_sessions" in inspect(get_engine(sqlite_url)).get_table_names()
+
+
+def test_the_same_message_written_concurrently_is_recorded_once(database_url, analyser):
+    """Two servers (or a retried action) writing one message's statement at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    repo = SessionRepository(database_url)
+    sid = repo.start_session("racer")
+    repo.set_parties(sid, ["Riverland", "Dryland"])
+    analysis = analyser.analyse("our farmers need water")
+
+    def write(n: int) -> bool:
+        message = f"m{n % 3}"  # three messages, each written by four writers at once
+        return repo.add_statement(sid, message, "Riverland", "interest", analysis)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(write, range(12)))
+    assert sum(results) == 3
+    assert len(repo.statements(sid)) == 3
