@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install browser nginx cluster run train validate shell lint test test-stories test-nlu test-unit \
+.PHONY: install browser nginx cluster bench run train validate shell lint test test-stories test-nlu test-unit \
         test-integration db-upgrade clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
@@ -61,6 +61,10 @@ test-integration: install    ## real Rasa + action servers over REST
 
 test: install browser nginx lint validate train test-stories test-nlu  ## everything
 	$(BIN)/pytest
+
+bench: install                ## benchmarks (figures, not tests) into benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/latency.py --write
+	$(BIN)/python benchmarks/nlu_quality.py --write
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

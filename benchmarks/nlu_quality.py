@@ -1,0 +1,195 @@
+"""NLU quality: the held-out intent report and the external CaSiNo evaluation.
+
+Run: .venv/bin/python benchmarks/nlu_quality.py [--write]
+Prints figures (it is a benchmark, not a test); `--write` also puts them into
+benchmarks/RESULTS.md between the NLU markers. The trained model is the current
+one (trained first if the training data changed).
+
+CaSiNo (../shared/eval/casino, CC BY 4.0, Chawla et al. 2021) is evaluation data
+only: nothing from it is ever trained on (tests/unit/test_training_data.py checks).
+Protocol from its README: utterances with exactly one strategy label, all three
+splits; `self-need` and `other-need` should be read as `state_interest` (recall),
+`small-talk` should not be (the share taken for an interest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from tqdm import tqdm
+
+from results import write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+CASINO = ROOT.parent / "shared" / "eval" / "casino"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BEGIN, END = "<!-- nlu-quality:begin -->", "<!-- nlu-quality:end -->"
+ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+NEEDS = ("self-need", "other-need")
+PROPOSAL_INTENTS = ("state_interest", "state_position", "propose_option")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+
+
+def holdout_examples(path: Path = HOLDOUT) -> list[Example]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples = []
+    for block in document["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                examples.append(Example(ENTITY.sub(r"\1", line[2:]).strip(), block["intent"]))
+    return examples
+
+
+def casino_examples(folder: Path = CASINO) -> list[Example]:
+    """Single-label utterances of the three splits (the README's protocol)."""
+    examples = []
+    for split in ("train", "valid", "test"):
+        for dialogue in json.loads((folder / f"casino_{split}.json").read_text(encoding="utf-8")):
+            for text, labels in dialogue.get("annotations") or []:
+                parts = [p.strip() for p in labels.split(",") if p.strip()]
+                if len(parts) == 1 and text.strip():
+                    examples.append(Example(text.strip(), parts[0]))
+    return examples
+
+
+def predict(model: Path, texts: list[str], what: str) -> list[str]:
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    agent = Agent.load(str(model))
+
+    async def run() -> list[str]:
+        out = []
+        for text in tqdm(texts, desc=f"parsing {what}", unit="msg", file=sys.stderr):
+            parsed = await agent.parse_message(text)
+            out.append((parsed.get("intent") or {}).get("name") or "none")
+        return out
+
+    return asyncio.run(run())
+
+
+def intent_report(gold: list[str], predicted: list[str]) -> dict:
+    labels = sorted(set(gold))
+    per_intent = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == label)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p == label and g != label)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
+    return {
+        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
+        "per_intent": per_intent,
+        "confusions": confusions.most_common(12),
+    }
+
+
+def casino_report(examples: list[Example], predicted: list[str]) -> dict:
+    by_label: dict[str, Counter] = defaultdict(Counter)
+    for example, intent in zip(examples, predicted, strict=True):
+        by_label[example.label][intent] += 1
+    needs = sum((by_label[label] for label in NEEDS), Counter())
+    small = by_label["small-talk"]
+    return {
+        "need_recall": needs["state_interest"] / max(1, sum(needs.values())),
+        "needs": sum(needs.values()),
+        "small_talk_as_interest": small["state_interest"] / max(1, sum(small.values())),
+        "small_talk_as_statement": sum(small[i] for i in PROPOSAL_INTENTS)
+        / max(1, sum(small.values())),
+        "small_talk": sum(small.values()),
+        "matrix": {
+            label: dict(counts.most_common(5)) for label, counts in sorted(by_label.items())
+        },
+    }
+
+
+def markdown(model: Path, holdout: dict, casino: dict) -> str:
+    lines = [
+        BEGIN,
+        f"### NLU quality ({date.today().isoformat()}, {platform.machine()}, model `{model.name}`)",
+        "",
+        "Held-out intents (`tests/nlu/holdout.yml`, never trained on): macro F1 "
+        f"**{holdout['macro_f1']:.3f}** (target ≥ 0.92), accuracy {holdout['accuracy']:.3f} "
+        "(mean over the 24 intents; `rasa test nlu` also counts `nlu_fallback` as a class, "
+        "so `make test-nlu` prints a slightly lower figure).",
+        "",
+        "| intent | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for name, v in sorted(holdout["per_intent"].items(), key=lambda kv: kv[1]["f1"]):
+        lines.append(
+            f"| {name} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} | "
+            f"{v['support']} |"
+        )
+    lines += [
+        "",
+        "Most frequent confusions (gold → predicted, count): "
+        + "; ".join(f"{g} → {p} ({n})" for (g, p), n in holdout["confusions"]),
+        "",
+    ]
+    lines += [
+        "CaSiNo (external, single-label utterances of all splits): `state_interest` recall "
+        f"on self-need + other-need **{casino['need_recall']:.3f}** (target ≥ 0.80, "
+        f"n={casino['needs']}); small-talk taken for an interest "
+        f"**{casino['small_talk_as_interest']:.3f}** (target ≤ 0.10, n={casino['small_talk']}); "
+        f"small-talk taken for any statement {casino['small_talk_as_statement']:.3f}.",
+        "",
+        "| CaSiNo label | top predictions (count) |",
+        "|---|---|",
+    ]
+    for label, counts in casino["matrix"].items():
+        lines.append(f"| {label} | " + ", ".join(f"{k} {n}" for k, n in counts.items()) + " |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main() -> int:
+    from bot.model import ensure_model
+    from bot.settings import Settings
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    held = holdout_examples()
+    casino = casino_examples()
+    holdout = intent_report(
+        [e.label for e in held], predict(model, [e.text for e in held], "held-out")
+    )
+    external = casino_report(casino, predict(model, [e.text for e in casino], "CaSiNo"))
+    section = markdown(model, holdout, external)
+    print(section)
+    if args.write:
+        write_section(RESULTS, BEGIN, END, section)
+        print(f"\nWritten to {RESULTS}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

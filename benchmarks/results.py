@@ -1,0 +1,15 @@
+"""Writing a benchmark's figures into benchmarks/RESULTS.md, between its markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_section(path: Path, begin: str, end: str, section: str) -> None:
+    """Replace the text between `begin` and `end` (or append the section)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
