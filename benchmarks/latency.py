@@ -30,13 +30,13 @@ from datetime import date
 from pathlib import Path
 
 import requests
+from bench_results import write_section
 from tqdm import tqdm
 
 from bot.model import ensure_model, rasa_executable
 from bot.runner import ProcessSpec, Stack, action_server_spec, rasa_server_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
-from results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "var" / "bench" / "reference"

@@ -26,9 +26,8 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from bench_results import write_section
 from tqdm import tqdm
-
-from results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
