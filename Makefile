@@ -65,6 +65,7 @@ test: install browser nginx lint validate train test-stories test-nlu  ## everyt
 bench: install                ## benchmarks (figures, not tests) into benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/latency.py --write
 	$(BIN)/python benchmarks/nlu_quality.py --write
+	$(BIN)/python benchmarks/training_time.py --write
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache
