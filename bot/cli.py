@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.model import TRAINING_DIRS, ensure_model, rasa_executable
 from bot.review.accounts import AccountError
-from bot.review.queries import FilterError
+from bot.review.queries import FILTER_FIELDS, FilterError
 from bot.settings import ConfigError, Settings
 from bot.store.db import DatabaseConfigError
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
@@ -127,19 +127,6 @@ def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     print(f"Database is up to date: {settings.database_url}")
     return 0
-
-
-FILTER_FIELDS = (
-    "mode",
-    "status",
-    "scenario",
-    "trainee",
-    "step",
-    "date_from",
-    "date_to",
-    "tag",
-    "text",
-)
 
 
 def _filter(args: argparse.Namespace):

@@ -34,6 +34,20 @@ class FilterError(ValueError):
     """A filter value is malformed; the message names the filter and what is allowed."""
 
 
+# The filters people set (the web UI's query parameters, the CLI's options).
+FILTER_FIELDS = (
+    "mode",
+    "status",
+    "scenario",
+    "trainee",
+    "step",
+    "date_from",
+    "date_to",
+    "tag",
+    "text",
+)
+
+
 @dataclass(frozen=True)
 class SessionFilter:
     mode: str | None = None

@@ -46,6 +46,14 @@ class StoredStatement:
     analysis: Analysis
 
 
+def load_session(db: Session, session_id: str) -> MediationSession:
+    """The session row, or UnknownSession naming the id."""
+    record = db.get(MediationSession, session_id)
+    if record is None:
+        raise UnknownSession(f"no session with id {session_id!r}")
+    return record
+
+
 def new_session_id() -> str:
     """Unguessable, URL-safe, short enough to read out: 'cn-' + 16 hex digits."""
     return "cn-" + secrets.token_hex(8)
@@ -109,10 +117,7 @@ class SessionRepository:
             return record
 
     def _load(self, db: Session, session_id: str) -> MediationSession:
-        record = db.get(MediationSession, session_id)
-        if record is None:
-            raise UnknownSession(f"no session with id {session_id!r}")
-        return record
+        return load_session(db, session_id)
 
     def reach_step(self, session_id: str, step: str) -> None:
         steps.get_step(step)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.store.db import session_scope
 from bot.store.models import MediationSession, TrainingMove, TrainingScore
-from bot.store.repository import UnknownSession
+from bot.store.repository import load_session
 from bot.training.scoring import Debrief, SkillScore
 
 MOVE_KINDS = ("question", "remark")
@@ -66,19 +66,13 @@ class TrainingRepository:
     def __init__(self, database_url: str) -> None:
         self.url = database_url
 
-    def _load(self, db, session_id: str) -> MediationSession:
-        record = db.get(MediationSession, session_id)
-        if record is None:
-            raise UnknownSession(f"no session with id {session_id!r}")
-        return record
-
     def set_trainee(self, session_id: str, trainee: str) -> None:
         with session_scope(self.url) as db:
-            self._load(db, session_id).trainee = trainee[:MAX_TRAINEE_LENGTH]
+            load_session(db, session_id).trainee = trainee[:MAX_TRAINEE_LENGTH]
 
     def set_scenario(self, session_id: str, scenario_id: str) -> None:
         with session_scope(self.url) as db:
-            self._load(db, session_id).scenario = scenario_id
+            load_session(db, session_id).scenario = scenario_id
 
     # -- questions and remarks ----------------------------------------------------
     def add_move(
@@ -144,7 +138,7 @@ class TrainingRepository:
     def save_debrief(self, session_id: str, debrief: Debrief) -> str:
         """Store (or replace) the scores; return the debrief link's token."""
         with session_scope(self.url) as db:
-            record = self._load(db, session_id)
+            record = load_session(db, session_id)
             if not record.debrief_token:
                 record.debrief_token = new_debrief_token()
             record.score = debrief.overall

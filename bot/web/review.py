@@ -23,6 +23,7 @@ from bot.review.annotations import AnnotationError, Annotations
 from bot.review.dashboard import build_dashboard
 from bot.review.exporters import session_to_markdown, sessions_to_csv
 from bot.review.queries import (
+    FILTER_FIELDS,
     MODES,
     FilterError,
     SessionFilter,
@@ -39,17 +40,6 @@ from bot.web.charts import progress_chart, skills_chart
 LOW_CONFIDENCE = 0.6
 
 EXPORT_FORMATS = ("json", "csv", "md")
-FILTER_KEYS = (
-    "mode",
-    "status",
-    "scenario",
-    "trainee",
-    "step",
-    "date_from",
-    "date_to",
-    "tag",
-    "text",
-)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates" / "review")),
     autoescape=select_autoescape(["html"]),
@@ -156,7 +146,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
 
     # -- listing and exports ----------------------------------------------------------------
     def parse_filter(request: Request) -> SessionFilter:
-        return SessionFilter.parse({k: request.args.get(k) for k in FILTER_KEYS})
+        return SessionFilter.parse({k: request.args.get(k) for k in FILTER_FIELDS})
 
     def parse_int(request: Request, name: str, default: int) -> int:
         raw = request.args.get(name)
@@ -180,7 +170,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
             page = requested_page(request)
         except FilterError as exc:
             return render(request, "error.html", 400, message=f"Bad filter: {exc}")
-        query = {k: v for k in FILTER_KEYS if (v := request.args.get(k))}
+        query = {k: v for k in FILTER_FIELDS if (v := request.args.get(k))}
         return render(
             request,
             "list.html",
