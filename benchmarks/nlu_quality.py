@@ -15,7 +15,6 @@ splits; `self-need` and `other-need` should be read as `state_interest` (recall)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import platform
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import yaml
 from bench_results import write_section
-from tqdm import tqdm
+from intent_eval import confusion_matrix, intent_report, per_intent_table, predict
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
@@ -68,46 +67,6 @@ def casino_examples(folder: Path = CASINO) -> list[Example]:
     return examples
 
 
-def predict(model: Path, texts: list[str], what: str) -> list[str]:
-    import logging
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-    agent = Agent.load(str(model))
-
-    async def run() -> list[str]:
-        out = []
-        for text in tqdm(texts, desc=f"parsing {what}", unit="msg", file=sys.stderr):
-            parsed = await agent.parse_message(text)
-            out.append((parsed.get("intent") or {}).get("name") or "none")
-        return out
-
-    return asyncio.run(run())
-
-
-def intent_report(gold: list[str], predicted: list[str]) -> dict:
-    labels = sorted(set(gold))
-    per_intent = {}
-    for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == label)
-        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p == label and g != label)
-        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
-    return {
-        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent),
-        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
-        "per_intent": per_intent,
-        "confusions": confusions.most_common(12),
-    }
-
-
 def casino_report(examples: list[Example], predicted: list[str]) -> dict:
     by_label: dict[str, Counter] = defaultdict(Counter)
     for example, intent in zip(examples, predicted, strict=True):
@@ -137,18 +96,17 @@ def markdown(model: Path, holdout: dict, casino: dict) -> str:
         "(mean over the 24 intents; `rasa test nlu` also counts `nlu_fallback` as a class, "
         "so `make test-nlu` prints a slightly lower figure).",
         "",
-        "| intent | precision | recall | F1 | support |",
-        "|---|---|---|---|---|",
+        *per_intent_table(holdout),
     ]
-    for name, v in sorted(holdout["per_intent"].items(), key=lambda kv: kv[1]["f1"]):
-        lines.append(
-            f"| {name} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} | "
-            f"{v['support']} |"
-        )
     lines += [
         "",
         "Most frequent confusions (gold → predicted, count): "
         + "; ".join(f"{g} → {p} ({n})" for (g, p), n in holdout["confusions"]),
+        "",
+        "Confusion matrix of the held-out set (rows: the intent written; columns: the "
+        "intent predicted, numbered as the rows):",
+        "",
+        *confusion_matrix(*holdout["pairs"]),
         "",
     ]
     lines += [
@@ -178,9 +136,9 @@ def main() -> int:
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
     held = holdout_examples()
     casino = casino_examples()
-    holdout = intent_report(
-        [e.label for e in held], predict(model, [e.text for e in held], "held-out")
-    )
+    gold = [e.label for e in held]
+    predicted = predict(model, [e.text for e in held], "held-out")
+    holdout = {**intent_report(gold, predicted), "pairs": (gold, predicted)}
     external = casino_report(casino, predict(model, [e.text for e in casino], "CaSiNo"))
     section = markdown(model, holdout, external)
     print(section)
