@@ -3,6 +3,7 @@ VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
 WEBCHAT   := bot/web/static/vendor/rasa-webchat-1.0.1.js
+ENCODER   := var/encoder/all-MiniLM-L6-v2/model.safetensors
 CONCORDIA := $(BIN)/concordia
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -17,7 +18,10 @@ $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
 $(WEBCHAT): scripts/fetch-webchat.sh
 	bash scripts/fetch-webchat.sh
 
-install: $(STAMP) $(WEBCHAT)  ## .venv from requirements.lock, and the chat widget bundle
+$(ENCODER): scripts/fetch-encoder.sh $(STAMP)
+	bash scripts/fetch-encoder.sh
+
+install: $(STAMP) $(WEBCHAT) $(ENCODER)  ## .venv, the chat widget bundle, the sentence encoder
 
 browser:                     ## Chromium + driver from Debian, for the browser tests
 	bash scripts/install-browser.sh
@@ -65,6 +69,7 @@ test: install browser nginx lint validate train test-stories test-nlu  ## everyt
 bench: install                ## benchmarks (figures, not tests) into benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/latency.py --write
 	$(BIN)/python benchmarks/nlu_quality.py --write
+	$(BIN)/python benchmarks/nlu_crossval.py --write
 	$(BIN)/python benchmarks/training_time.py --write
 
 clean:

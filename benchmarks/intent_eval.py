@@ -10,13 +10,26 @@ import asyncio
 import logging
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
+FALLBACK = "nlu_fallback"
 
-def predict(model: Path, texts: list[str], what: str) -> list[str]:
-    """The intent Rasa's full NLU pipeline (fallback included) gives each text."""
+
+@dataclass(frozen=True)
+class Prediction:
+    """One parse: what the pipeline answered, and DIET's own best guess behind it."""
+
+    intent: str  # the answer, `nlu_fallback` included
+    best: str  # DIET's top intent (the answer unless the fallback took over)
+    confidence: float  # of `best`
+    margin: float  # `best`'s confidence minus the runner-up's
+
+
+def predict_full(model: Path, texts: list[str], what: str) -> list[Prediction]:
+    """Parse each text with Rasa's full NLU pipeline (fallback included)."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -24,14 +37,46 @@ def predict(model: Path, texts: list[str], what: str) -> list[str]:
     logging.getLogger("rasa").setLevel(logging.WARNING)
     agent = Agent.load(str(model))
 
-    async def run() -> list[str]:
+    async def run() -> list[Prediction]:
         out = []
         for text in tqdm(texts, desc=f"parsing {what}", unit="msg", file=sys.stderr):
             parsed = await agent.parse_message(text)
-            out.append((parsed.get("intent") or {}).get("name") or "none")
+            intent = (parsed.get("intent") or {}).get("name") or "none"
+            ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+            if not ranking:  # an empty message: nothing to rank
+                out.append(Prediction(intent, FALLBACK, 0.0, 0.0))
+                continue
+            second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+            out.append(
+                Prediction(
+                    intent,
+                    ranking[0]["name"],
+                    ranking[0]["confidence"],
+                    ranking[0]["confidence"] - second,
+                )
+            )
         return out
 
     return asyncio.run(run())
+
+
+def predict(model: Path, texts: list[str], what: str) -> list[str]:
+    """The intent Rasa's full NLU pipeline (fallback included) gives each text."""
+    return [p.intent for p in predict_full(model, texts, what)]
+
+
+def with_fallback(predictions: list[Prediction], threshold: float, ambiguity: float) -> list[str]:
+    """The answers the FallbackClassifier would give with other thresholds.
+
+    Rasa's rule: below `threshold` confidence, or within `ambiguity` of the runner-up,
+    the answer is `nlu_fallback`. One parse then shows every setting.
+    """
+    return [
+        FALLBACK
+        if p.best == FALLBACK or p.confidence < threshold or p.margin < ambiguity
+        else p.best
+        for p in predictions
+    ]
 
 
 def intent_report(gold: list[str], predicted: list[str]) -> dict:
@@ -95,3 +140,28 @@ def confusion_matrix(gold: list[str], predicted: list[str]) -> list[str]:
             "Predicted-only columns: " + ", ".join(f"{number[x]} = {x}" for x in extra) + "."
         )
     return lines
+
+
+SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def check_replay(predictions: list[Prediction], threshold: float, ambiguity: float) -> None:
+    """Warn if re-reading at the configured thresholds differs from what Rasa answered."""
+    replayed = with_fallback(predictions, threshold, ambiguity)
+    differ = sum(p.intent != r for p, r in zip(predictions, replayed, strict=True))
+    if differ:
+        print(
+            f"warning: the threshold sweep differs from Rasa's own answers on {differ} of "
+            f"{len(predictions)} messages; read the sweep with care",
+            file=sys.stderr,
+        )
+
+
+def fallback_setting(config: Path) -> tuple[float, float]:
+    """The FallbackClassifier's (threshold, ambiguity_threshold) in config.yml."""
+    import yaml
+
+    for component in yaml.safe_load(config.read_text(encoding="utf-8"))["pipeline"]:
+        if component["name"] == "FallbackClassifier":
+            return float(component["threshold"]), float(component["ambiguity_threshold"])
+    raise ValueError(f"{config} has no FallbackClassifier")

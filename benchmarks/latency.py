@@ -194,12 +194,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--database-url",
+        help="Concordia's database (default: a fresh SQLite file); the tuning log in "
+        "RESULTS.md compares PostgreSQL this way",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for Concordia's processes, e.g. SANIC_WORKERS=2 (repeatable)",
+    )
     args = parser.parse_args()
+    stock_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}  # the reference: as is
+    os.environ.update(item.split("=", 1) for item in args.env)  # Settings.child_env reads it
     reference = reference_model()
     with tempfile.TemporaryDirectory() as scratch:
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{scratch}/bench.db",
+            "DATABASE_URL": args.database_url or f"sqlite:///{scratch}/bench.db",
             "RASA_PORT": str(free_port()),
             "ACTION_PORT": str(free_port()),
             "RASA_TELEMETRY_ENABLED": "false",
@@ -227,7 +241,7 @@ def main() -> int:
                 str(REFERENCE_DIR / "endpoints.yml"),
             ],
             f"http://127.0.0.1:{ref_port}/webhooks/rest/",
-            {**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            stock_env,
         )
         try:
             processes = [stack.start(spec) for spec in [*ours, stock]]

@@ -26,7 +26,16 @@ from pathlib import Path
 
 import yaml
 from bench_results import write_section
-from intent_eval import confusion_matrix, intent_report, per_intent_table, predict
+from intent_eval import (
+    SWEEP,
+    check_replay,
+    confusion_matrix,
+    fallback_setting,
+    intent_report,
+    per_intent_table,
+    predict_full,
+    with_fallback,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
@@ -86,7 +95,7 @@ def casino_report(examples: list[Example], predicted: list[str]) -> dict:
     }
 
 
-def markdown(model: Path, holdout: dict, casino: dict) -> str:
+def markdown(model: Path, holdout: dict, casino: dict, fallback: tuple) -> str:
     lines = [
         BEGIN,
         f"### NLU quality ({date.today().isoformat()}, {platform.machine()}, model `{model.name}`)",
@@ -121,6 +130,20 @@ def markdown(model: Path, holdout: dict, casino: dict) -> str:
     ]
     for label, counts in casino["matrix"].items():
         lines.append(f"| {label} | " + ", ".join(f"{k} {n}" for k, n in counts.items()) + " |")
+    threshold, ambiguity, sweep = fallback
+    lines += [
+        "",
+        f"The fallback threshold (config.yml: {threshold}, ambiguity {ambiguity}) trades "
+        "asking again against guessing. The same parses, re-read with other thresholds "
+        "(the model is not retrained; for comparison only, the threshold is chosen on the "
+        "cross-validation below, not here):",
+        "",
+        "| threshold | held-out macro F1 | CaSiNo need recall | small-talk as interest |",
+        "|---|---|---|---|",
+    ]
+    for t, f1, recall, small in sweep:
+        mark = " (config)" if t == threshold else ""
+        lines.append(f"| {t}{mark} | {f1:.3f} | {recall:.3f} | {small:.3f} |")
     lines.append(END)
     return "\n".join(lines)
 
@@ -137,10 +160,19 @@ def main() -> int:
     held = holdout_examples()
     casino = casino_examples()
     gold = [e.label for e in held]
-    predicted = predict(model, [e.text for e in held], "held-out")
+    held_parses = predict_full(model, [e.text for e in held], "held-out")
+    casino_parses = predict_full(model, [e.text for e in casino], "CaSiNo")
+    predicted = [p.intent for p in held_parses]
     holdout = {**intent_report(gold, predicted), "pairs": (gold, predicted)}
-    external = casino_report(casino, predict(model, [e.text for e in casino], "CaSiNo"))
-    section = markdown(model, holdout, external)
+    external = casino_report(casino, [p.intent for p in casino_parses])
+    threshold, ambiguity = fallback_setting(ROOT / "config.yml")
+    check_replay(held_parses + casino_parses, threshold, ambiguity)
+    sweep = []
+    for t in SWEEP:
+        h = intent_report(gold, with_fallback(held_parses, t, ambiguity))
+        c = casino_report(casino, with_fallback(casino_parses, t, ambiguity))
+        sweep.append((t, h["macro_f1"], c["need_recall"], c["small_talk_as_interest"]))
+    section = markdown(model, holdout, external, (threshold, ambiguity, sweep))
     print(section)
     if args.write:
         write_section(RESULTS, BEGIN, END, section)

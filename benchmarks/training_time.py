@@ -29,6 +29,8 @@ from bench_results import write_section
 from tqdm import tqdm
 
 from bot.model import TRAINING_DIRS, rasa_executable
+from components.sentence_encoder import ENCODER_DIR_VARIABLE
+from components.sentence_encoder import model_dir as encoder_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -63,7 +65,13 @@ def train(workdir: Path, name: str, model_name: str) -> Step:
         "--fixed-model-name",
         model_name,
     ]
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        # the copied components/ would look for the encoder beside the copy
+        ENCODER_DIR_VARIABLE: str(encoder_dir()),
+    }
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     result = subprocess.run(

@@ -71,7 +71,7 @@ def rasa_server_spec(settings: Settings, model: Path, name: str = "Rasa server")
             # Sanic-CORS on top would send the Access-Control header twice.
         ],
         f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
-        settings.child_env(),
+        settings.rasa_server_env(),
     )
 
 

@@ -72,3 +72,14 @@ def test_redis_url_selects_the_lock_store(monkeypatch):
     assert store.get_lock("conversation-x") is None
     assert Settings.from_env({"REDIS_URL": " redis://h:1/2 "}).redis_url == "redis://h:1/2"
     assert Settings.from_env({}).child_env()["REDIS_URL"] == ""
+
+
+def test_a_serving_rasa_server_gets_one_tensorflow_thread_unless_told(monkeypatch):
+    monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
+    monkeypatch.setenv("TF_INTER_OP_PARALLELISM_THREADS", "2")
+    settings = Settings.from_env({})
+    env = settings.rasa_server_env()
+    assert env["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert env["TF_INTER_OP_PARALLELISM_THREADS"] == "2"  # the operator's choice wins
+    assert "TF_INTRA_OP_PARALLELISM_THREADS" not in settings.child_env()  # training: defaults
+    assert env["DATABASE_URL"] == settings.child_env()["DATABASE_URL"]

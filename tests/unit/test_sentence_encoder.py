@@ -1,0 +1,104 @@
+"""The NumPy all-MiniLM-L6-v2 encoder and the Rasa featurizer built on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components import sentence_encoder
+from components.sentence_encoder import MAX_WORDPIECES, default_encoder
+from components.sentence_featurizer import SentenceEncoderFeaturizer
+
+# Ids and spans as Hugging Face's `tokenizers` 0.23.3 gives them for the model's own
+# tokenizer.json (the same check over the 1,692 training sentences and 1,000+ others
+# found no difference when this tokenizer was written).
+REFERENCE = [
+    (
+        "Riverland's farmers need water!",
+        [101, 2314, 3122, 1005, 1055, 6617, 2342, 2300, 999, 102],
+        [(0, 0), (0, 5), (5, 9), (9, 10), (10, 11), (12, 19), (20, 24), (25, 30), (30, 31), (0, 0)],
+    ),
+    (
+        "Café naïve RÉSUMÉ",
+        [101, 7668, 15743, 13746, 102],
+        [(0, 0), (0, 4), (5, 10), (11, 17), (0, 0)],
+    ),
+    (
+        "unbelievably\u200bhostile",  # a zero-width space is dropped, not a word break
+        [101, 4895, 8671, 2666, 3567, 6321, 15006, 15286, 102],
+        [(0, 0), (0, 2), (2, 5), (5, 7), (7, 9), (9, 12), (13, 16), (16, 20), (0, 0)],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return default_encoder()
+
+
+@pytest.mark.parametrize(("text", "ids", "offsets"), REFERENCE)
+def test_word_pieces_are_berts_own(encoder, text, ids, offsets):
+    assert encoder.tokenizer.encode(text) == (ids, offsets)
+
+
+def test_a_long_message_is_cut_at_the_model_limit(encoder):
+    ids, offsets = encoder.tokenizer.encode("word " * 1000)
+    assert len(ids) == len(offsets) == MAX_WORDPIECES
+    assert ids[0] == encoder.tokenizer.cls and ids[-1] == encoder.tokenizer.sep
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_sentences_that_mean_the_same_are_close(encoder):
+    need = encoder.encode("Our farmers depend on the river to water their crops").sentence
+    same = encoder.encode("The growers need irrigation from the river").sentence
+    other = encoder.encode("Can we skip this step please?").sentence
+    assert abs(float(np.linalg.norm(need)) - 1.0) < 1e-5
+    assert cosine(need, same) > 0.5
+    assert cosine(need, other) < 0.2
+
+
+def test_a_span_is_the_mean_of_its_word_pieces(encoder):
+    encoding = encoder.encode("unbelievably hostile")
+    pieces = [i for i, (a, b) in enumerate(encoding.offsets) if b > a and a < 12]
+    assert len(pieces) == 5  # un ##bel ##ie ##va ##bly
+    np.testing.assert_allclose(encoding.span(0, 12), encoding.vectors[pieces].mean(axis=0))
+    assert not encoding.span(100, 110).any()  # beyond the text: no vector
+
+
+def featurize(text: str) -> Message:
+    message = Message(data={TEXT: text})
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    SentenceEncoderFeaturizer("encoder", SentenceEncoderFeaturizer.get_default_config()).process(
+        [message]
+    )
+    return message
+
+
+def test_the_featurizer_gives_one_vector_per_token_and_one_per_sentence():
+    message = featurize("Riverland's farmers need water!")
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence.features.shape == (len(message.get("text_tokens")), 384)
+    assert sentence.features.shape == (1, 384)
+    assert np.abs(sequence.features).sum(axis=1).min() > 0  # every token has a vector
+
+
+def test_an_empty_message_gets_no_features():
+    message = featurize("   ")
+    assert message.get_dense_features(TEXT) == (None, None)
+
+
+def test_a_missing_model_names_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv(sentence_encoder.ENCODER_DIR_VARIABLE, str(tmp_path / "nowhere"))
+    sentence_encoder.default_encoder.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="make install"):
+            sentence_encoder.default_encoder()
+    finally:
+        monkeypatch.delenv(sentence_encoder.ENCODER_DIR_VARIABLE)
+        sentence_encoder.default_encoder.cache_clear()
