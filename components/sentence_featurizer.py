@@ -59,14 +59,19 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def _featurize(self, message: Message) -> None:
         tokens = message.get(TOKENS_NAMES[TEXT])
+        if tokens is None:
+            return  # not a message with text (e.g. an intent or action name)
         text = message.get(TEXT)
+        size = default_encoder().size
         if not tokens or not isinstance(text, str) or not text.strip():
-            return  # nothing to read (an empty message is "not understood" anyway)
-        encoding = default_encoder().encode(text)
-        sequence = np.stack([encoding.span(token.start, token.end) for token in tokens])
+            # An empty message still needs features of the trained shape: DIET's
+            # input signature expects this featurizer's arrays on every message.
+            sequence = np.zeros((len(tokens), size), dtype=np.float32)
+            sentence = np.zeros((1, size), dtype=np.float32)
+        else:
+            encoding = default_encoder().encode(text)
+            sequence = np.stack([encoding.span(token.start, token.end) for token in tokens])
+            sentence = encoding.sentence[np.newaxis, :]
         self.add_features_to_message(
-            sequence=sequence,
-            sentence=encoding.sentence[np.newaxis, :],
-            attribute=TEXT,
-            message=message,
+            sequence=sequence, sentence=sentence, attribute=TEXT, message=message
         )

@@ -88,9 +88,14 @@ def test_the_featurizer_gives_one_vector_per_token_and_one_per_sentence():
     assert np.abs(sequence.features).sum(axis=1).min() > 0  # every token has a vector
 
 
-def test_an_empty_message_gets_no_features():
+def test_an_empty_message_gets_zero_features_of_the_trained_shape():
+    # DIET's input signature expects this featurizer's arrays on every message: without
+    # them a whitespace-only message failed in the Rasa server (found by the REST test).
     message = featurize("   ")
-    assert message.get_dense_features(TEXT) == (None, None)
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence.features.shape == (len(message.get("text_tokens")), 384)
+    assert sentence.features.shape == (1, 384)
+    assert not sequence.features.any() and not sentence.features.any()
 
 
 def test_a_missing_model_names_the_fix(monkeypatch, tmp_path):
