@@ -61,6 +61,14 @@ def mediation(n: int) -> list[str]:
     ]
 
 
+def assignment(text: str) -> tuple[str, str]:
+    """An `--env` value: NAME=VALUE."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. SANIC_WORKERS=2")
+    return name.strip(), value
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -203,12 +211,13 @@ def main() -> int:
         "--env",
         action="append",
         default=[],
+        type=assignment,
         metavar="NAME=VALUE",
         help="extra environment for Concordia's processes, e.g. SANIC_WORKERS=2 (repeatable)",
     )
     args = parser.parse_args()
     stock_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}  # the reference: as is
-    os.environ.update(item.split("=", 1) for item in args.env)  # Settings.child_env reads it
+    os.environ.update(args.env)  # Settings.child_env reads it
     reference = reference_model()
     with tempfile.TemporaryDirectory() as scratch:
         env = {
