@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.model import rasa_executable
 from bot.settings import Settings
 
@@ -176,17 +178,22 @@ class Stack:
         self.children = [child for child in self.children if child not in chosen]
 
 
-def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -> int:
-    """Start all three processes, print where to go, and stop them all on Ctrl-C."""
-    banner = (
+def run_banner(settings: Settings) -> str:
+    """Where to go once everything answers; the database password is never printed."""
+    return (
         "\nConcordia is running.\n"
         f"  Web app:      http://{settings.host}:{settings.web_port}/\n"
         f"  Chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook "
         '{"sender": "me", "message": "hello"}\n'
         f"  Actions:      http://{settings.host}:{settings.action_port}/health\n"
-        f"  Database:     {settings.database_url}\n"
+        f"  Database:     {make_url(settings.database_url).render_as_string(hide_password=True)}\n"
         "Press Ctrl-C to stop all three.\n"
     )
+
+
+def run_stack(settings: Settings, model: Path, startup_timeout: float = 300.0) -> int:
+    """Start all three processes, print where to go, and stop them all on Ctrl-C."""
+    banner = run_banner(settings)
     specs = [
         action_server_spec(settings),
         rasa_server_spec(settings, model),

@@ -83,3 +83,14 @@ def test_a_serving_rasa_server_gets_one_tensorflow_thread_unless_told(monkeypatc
     assert env["TF_INTER_OP_PARALLELISM_THREADS"] == "2"  # the operator's choice wins
     assert "TF_INTRA_OP_PARALLELISM_THREADS" not in settings.child_env()  # training: defaults
     assert env["DATABASE_URL"] == settings.child_env()["DATABASE_URL"]
+
+
+def test_the_run_banner_never_prints_the_database_password():
+    from bot.runner import run_banner
+
+    settings = Settings.from_env({"DATABASE_URL": "postgresql://ann:s3cret@db.example/concordia"})
+    banner = run_banner(settings)
+    assert "s3cret" not in banner
+    assert "postgresql://ann:***@db.example/concordia" in banner
+    sqlite = run_banner(Settings.from_env({"DATABASE_URL": "sqlite:////tmp/x/concordia.db"}))
+    assert "sqlite:////tmp/x/concordia.db" in sqlite
