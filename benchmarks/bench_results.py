@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -13,3 +14,11 @@ def write_section(path: Path, begin: str, end: str, section: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def publish(path: Path, begin: str, end: str, section: str, write: bool) -> None:
+    """Print a benchmark's section, and with `--write` put it into RESULTS.md too."""
+    print(section)
+    if write:
+        write_section(path, begin, end, section)
+        print(f"\nWritten to {path}", file=sys.stderr)

@@ -60,11 +60,6 @@ def predict_full(model: Path, texts: list[str], what: str) -> list[Prediction]:
     return asyncio.run(run())
 
 
-def predict(model: Path, texts: list[str], what: str) -> list[str]:
-    """The intent Rasa's full NLU pipeline (fallback included) gives each text."""
-    return [p.intent for p in predict_full(model, texts, what)]
-
-
 def with_fallback(predictions: list[Prediction], threshold: float, ambiguity: float) -> list[str]:
     """The answers the FallbackClassifier would give with other thresholds.
 

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 import requests
-from bench_results import write_section
+from bench_results import publish
 from tqdm import tqdm
 
 from bot.model import ensure_model, rasa_executable
@@ -275,9 +275,7 @@ def main() -> int:
         finally:
             stack.stop()
     section = table(ours_runs, ref_runs, memory, args.conversations)
-    print(section)
-    if args.write:
-        write_section(RESULTS, BEGIN, END, section)
+    publish(RESULTS, BEGIN, END, section, args.write)
     return 0
 
 

@@ -20,7 +20,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from bench_results import write_section
+from bench_results import publish
 from intent_eval import (
     SWEEP,
     Prediction,
@@ -136,10 +136,7 @@ def main() -> int:
     args = parser.parse_args()
     gold, predicted = run(args.folds)
     section = markdown(args.folds, gold, predicted)
-    print(section)
-    if args.write:
-        write_section(RESULTS, BEGIN, END, section)
-        print(f"\nWritten to {RESULTS}", file=sys.stderr)
+    publish(RESULTS, BEGIN, END, section, args.write)
     return 0
 
 

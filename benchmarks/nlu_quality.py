@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from bench_results import write_section
+from bench_results import publish
 from intent_eval import (
     SWEEP,
     check_replay,
@@ -173,10 +173,7 @@ def main() -> int:
         c = casino_report(casino, with_fallback(casino_parses, t, ambiguity))
         sweep.append((t, h["macro_f1"], c["need_recall"], c["small_talk_as_interest"]))
     section = markdown(model, holdout, external, (threshold, ambiguity, sweep))
-    print(section)
-    if args.write:
-        write_section(RESULTS, BEGIN, END, section)
-        print(f"\nWritten to {RESULTS}", file=sys.stderr)
+    publish(RESULTS, BEGIN, END, section, args.write)
     return 0
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench_results import write_section
+from bench_results import publish
 from tqdm import tqdm
 
 from bot.model import TRAINING_DIRS, rasa_executable
@@ -130,9 +130,7 @@ def main() -> int:
         )
     lines.append(END)
     section = "\n".join(lines)
-    print(section)
-    if args.write:
-        write_section(RESULTS, BEGIN, END, section)
+    publish(RESULTS, BEGIN, END, section, args.write)
     return 0
 
 

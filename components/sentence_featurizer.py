@@ -62,14 +62,14 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if tokens is None:
             return  # not a message with text (e.g. an intent or action name)
         text = message.get(TEXT)
-        size = default_encoder().size
+        encoder = default_encoder()
         if not tokens or not isinstance(text, str) or not text.strip():
             # An empty message still needs features of the trained shape: DIET's
             # input signature expects this featurizer's arrays on every message.
-            sequence = np.zeros((len(tokens), size), dtype=np.float32)
-            sentence = np.zeros((1, size), dtype=np.float32)
+            sequence = np.zeros((len(tokens), encoder.size), dtype=np.float32)
+            sentence = np.zeros((1, encoder.size), dtype=np.float32)
         else:
-            encoding = default_encoder().encode(text)
+            encoding = encoder.encode(text)
             sequence = np.stack([encoding.span(token.start, token.end) for token in tokens])
             sentence = encoding.sentence[np.newaxis, :]
         self.add_features_to_message(
