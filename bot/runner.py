@@ -54,6 +54,12 @@ def action_server_spec(settings: Settings, name: str = "action server") -> Proce
 
 
 def rasa_server_spec(settings: Settings, model: Path, name: str = "Rasa server") -> ProcessSpec:
+    # Rasa's HTTP API reads and rewrites any conversation: off unless a token guards it.
+    api = (
+        ["--enable-api", "--auth-token", settings.rasa_auth_token]
+        if settings.rasa_auth_token
+        else []
+    )
     return ProcessSpec(
         name,
         [
@@ -71,6 +77,7 @@ def rasa_server_spec(settings: Settings, model: Path, name: str = "Rasa server")
             str(settings.root / "endpoints.yml"),
             # No --cors: the socket.io channel checks origins itself (connectors/socketio.py);
             # Sanic-CORS on top would send the Access-Control header twice.
+            *api,
         ],
         f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/",
         settings.rasa_server_env(),

@@ -13,6 +13,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Largest HTTP request body the Rasa server reads (Sanic's default is 100 MB).
+REQUEST_MAX_BYTES = 1_000_000
+
+
 class ConfigError(ValueError):
     """A configuration value is wrong; the message names the variable and the fix."""
 
@@ -54,6 +58,15 @@ def _redis_url(raw: str) -> str | None:
     return value
 
 
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}={raw!r} must be a whole number above 0, e.g. {default}")
+    return int(raw)
+
+
 def default_database_url(root: Path = PROJECT_ROOT) -> str:
     """The embedded default: an SQLite file in the git-ignored `var/` folder."""
     return f"sqlite:///{root / 'var' / 'concordia.db'}"
@@ -77,6 +90,10 @@ class Settings:
     secure_cookies: bool = False
     public_url: str = ""
     redis_url: str | None = None
+    # Longest message the channels accept; longer ones get a reply asking to split them.
+    max_message_chars: int = 8000
+    # Rasa's HTTP API (trackers, models) is only enabled when this token is set.
+    rasa_auth_token: str | None = None
 
     @property
     def web_url(self) -> str:
@@ -117,6 +134,8 @@ class Settings:
             secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("CONCORDIA_PUBLIC_URL", "")),
             redis_url=_redis_url(env.get("REDIS_URL", "")),
+            max_message_chars=_positive_int(env, "CONCORDIA_MAX_MESSAGE_CHARS", 8000),
+            rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip() or None,
         )
 
     def child_env(self) -> dict[str, str]:
@@ -133,12 +152,15 @@ class Settings:
             CONCORDIA_CORS_ORIGINS=",".join(self.cors_origins),
             CONCORDIA_PUBLIC_URL=self.web_url,
             REDIS_URL=self.redis_url or "",
+            CONCORDIA_MAX_MESSAGE_CHARS=str(self.max_message_chars),
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.
             TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
         )
+        if self.secret_key:
+            env["CONCORDIA_SECRET_KEY"] = self.secret_key
         return env
 
     def rasa_server_env(self) -> dict[str, str]:
@@ -151,4 +173,9 @@ class Settings:
         env = self.child_env()
         for name in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS"):
             env[name] = os.environ.get(name, "").strip() or "1"
+        # Sanic refuses larger request bodies with a 413 before Rasa parses them; the
+        # channels cap the message text itself (max_message_chars) with a friendly reply.
+        env["SANIC_REQUEST_MAX_SIZE"] = os.environ.get("SANIC_REQUEST_MAX_SIZE", "") or str(
+            REQUEST_MAX_BYTES
+        )
         return env

@@ -34,13 +34,30 @@ class UrlRedisLockStore(RedisLockStore):
         LockStore.__init__(self)
 
 
+class LockStoreConfigError(RuntimeError):
+    """The lock store cannot keep conversations consistent with this configuration."""
+
+
 class EnvironmentLockStore(LockStore):
     """The lock store `endpoints.yml` names (Rasa loads custom lock stores by class path):
-    constructing it gives Redis when REDIS_URL is set, Rasa's in-memory store if not."""
+    constructing it gives Redis when REDIS_URL is set, Rasa's in-memory store if not.
+
+    Rasa refuses several Sanic workers only when the configured lock store *type* is
+    in-memory; it cannot see that this one would be in-memory too, so it refuses here:
+    two workers with separate in-memory locks would process one conversation twice at
+    once and interleave its events.
+    """
 
     def __new__(cls, endpoint_config: EndpointConfig | None = None) -> LockStore:  # type: ignore[misc]
         url = os.environ.get("REDIS_URL", "").strip()
         if not url:
+            workers = os.environ.get("SANIC_WORKERS", "1").strip() or "1"
+            if workers != "1":
+                raise LockStoreConfigError(
+                    f"SANIC_WORKERS={workers} needs conversation locks that the workers "
+                    "share: set REDIS_URL (e.g. redis://127.0.0.1:6379/0) or unset "
+                    "SANIC_WORKERS"
+                )
             return InMemoryLockStore()
         logger.info("Conversation locks in Redis (REDIS_URL): Rasa servers can share them.")
         return UrlRedisLockStore(url)

@@ -21,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage as BadRequest
 from sanic.request import Request
 
+from bot.settings import Settings
 from bot.store.transcript import CLIENT_ID_KEY, VERBATIM_KEY
 
 logger = logging.getLogger(__name__)
@@ -29,12 +30,46 @@ NOT_PROCESSED = (
     "message_id if you gave one: what it records is then recorded once."
 )
 
+
+def too_long(text: str, limit: int) -> str | None:
+    """The friendly reply to a message over the channel's limit, or None if it fits.
+
+    Such a message is not processed or stored: the sender still has it, and is asked to
+    send it in parts (a statement of interests rarely needs more than a few sentences).
+    """
+    if len(text) <= limit:
+        return None
+    return (
+        f"That message is {len(text):,} characters long, and I can take at most {limit:,} "
+        "at a time. Nothing was lost: please send it again in shorter parts, one point "
+        "per message."
+    )
+
+
+def not_unicode(text: str) -> str | None:
+    """Why `text` cannot be stored as UTF-8 (an unpaired surrogate that JSON's \\uXXXX
+    escapes can carry), or None. Such text is refused, never silently altered."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        return (
+            f"contains an unpaired surrogate (U+{code:04X}) at position {exc.start}, which "
+            "is not text; send the message as ordinary UTF-8"
+        )
+    return None
+
+
 # A client may name its message ({"message_id": "..."}); sending it again after a
 # timeout or a failed server then records nothing twice (see actions/session.py).
 MAX_CLIENT_ID_LENGTH = 64
 
 
 class VerbatimRestInput(RestInput):
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_message_chars = Settings.from_env().max_message_chars
+
     @classmethod
     def name(cls) -> str:
         return "rest"
@@ -53,12 +88,18 @@ class VerbatimRestInput(RestInput):
         message = self._body(req).get("message")
         if not isinstance(message, str):
             raise BadRequest("'message' must be a string (the text the user typed)")
+        problem = not_unicode(message)
+        if problem:
+            raise BadRequest(f"'message' {problem}")
         return message
 
     async def _extract_sender(self, req: Request) -> str:
         sender = self._body(req).get("sender", "default")
         if not isinstance(sender, str) or not sender.strip() or len(sender) > 255:
             raise BadRequest("'sender' must be a non-empty string of at most 255 characters")
+        problem = not_unicode(sender)
+        if problem:
+            raise BadRequest(f"'sender' {problem}")
         return sender
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
@@ -68,7 +109,11 @@ class VerbatimRestInput(RestInput):
         metadata[VERBATIM_KEY] = body.get("message")
         client_id = body.get("message_id")
         if client_id is not None:
-            if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH:
+            if (
+                not isinstance(client_id, str)
+                or not 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH
+                or not_unicode(client_id)
+            ):
                 raise BadRequest(
                     f"'message_id' must be a string of 1 to {MAX_CLIENT_ID_LENGTH} characters "
                     "(the client's own id for this message), or left out"
@@ -90,6 +135,15 @@ class VerbatimRestInput(RestInput):
         async def receive(request: Request):
             sender_id = await self._extract_sender(request)
             text = self._extract_message(request)
+            refusal = too_long(text, self.max_message_chars)
+            if refusal:
+                logger.warning(
+                    "Refused a %d-character REST message from %s (limit %d)",
+                    len(text),
+                    sender_id,
+                    self.max_message_chars,
+                )
+                return response.json({"error": refusal}, status=413)
             input_channel = self._extract_input_channel(request)
             metadata = self.get_metadata(request)
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):

@@ -29,6 +29,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def sqlite_file(database: str | None) -> Path | None:
+    """The file behind an SQLite URL's database part (plain path or `file:` URI form)."""
+    if not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:") :].split("?", 1)[0]
+    return Path(database)
+
+
 @functools.lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """One pooled engine per URL and process."""
@@ -41,8 +50,9 @@ def get_engine(url: str) -> Engine:
         ) from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = sqlite_file(parsed.database)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine

@@ -1,4 +1,5 @@
-"""Signed session cookies and CSRF tokens for the reviewer UI (HMAC-SHA256, stdlib only).
+"""Signed session cookies and CSRF tokens for the reviewer UI, and the signed ids of
+the widget's conversations (HMAC-SHA256, stdlib only).
 
 The cookie holds `session|name|issued|nonce` and its signature; it is HttpOnly and
 SameSite=Strict. The CSRF token is derived from the cookie, so a form posted
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.settings import Settings
 
 COOKIE = "concordia_review"
 LOGIN_COOKIE = "concordia_login"
@@ -20,14 +24,32 @@ SESSION_SECONDS = 8 * 3600
 
 
 def load_secret(value: str | None, path: Path) -> bytes:
-    """CONCORDIA_SECRET_KEY, or a random key kept in a file all processes share."""
+    """CONCORDIA_SECRET_KEY, or a random key kept in a file all processes share.
+
+    The Rasa server and the web app start together and both need the same key, so the
+    file is written whole under a temporary name and linked into place: whichever
+    process links first wins, and the other reads that key.
+    """
     if value:
         return value.encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip().encode()
+
+
+def secret_for(settings: Settings) -> bytes:
+    """The one key every process of this deployment signs with."""
+    return load_secret(settings.secret_key, settings.root / "var" / "secret_key")
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,19 @@ class Signer:
             return None
         payload, _, mac = token.rpartition("|")
         return payload if hmac.compare_digest(mac, self._mac(payload)) else None
+
+    # -- conversation ids (the widget's socket sessions) ----------------------------------
+    # 128 random bits and a MAC: unguessable, and a browser can only resume a
+    # conversation whose id this deployment issued (not pick "alice" or a REST sender).
+    def conversation_id(self) -> str:
+        nonce = secrets.token_hex(16)
+        return f"{nonce}.{self._mac(f'conversation|{nonce}')[:32]}"
+
+    def is_conversation_id(self, value: object) -> bool:
+        if not isinstance(value, str) or len(value) != 65 or value[32] != ".":
+            return False
+        nonce, mac = value[:32], value[33:]
+        return hmac.compare_digest(mac, self._mac(f"conversation|{nonce}")[:32])
 
     # -- reviewer sessions ----------------------------------------------------------------
     # Each token names its purpose, so the pre-sign-in token handed to anyone who opens

@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.store.repository import SESSION_STATUSES, SessionRepository, UnknownSession
 from bot.store.training import TrainingRepository
 from bot.training.questioning import QUALITY_LABELS
-from bot.web.auth import COOKIE, LOGIN_COOKIE, SESSION_SECONDS, Signer, load_secret
+from bot.web.auth import COOKIE, LOGIN_COOKIE, SESSION_SECONDS, Signer, secret_for
 from bot.web.charts import progress_chart, skills_chart
 
 LOW_CONFIDENCE = 0.6
@@ -48,7 +48,7 @@ TEMPLATES = Environment(
 
 def create_review_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("review", url_prefix="/review")
-    signer = Signer(load_secret(settings.secret_key, settings.root / "var" / "secret_key"))
+    signer = Signer(secret_for(settings))
     accounts = Accounts(settings.database_url)
     repository = SessionRepository(settings.database_url)
     annotations = Annotations(settings.database_url)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.preflight import check_redis
+from bot.runner import rasa_server_spec
 from bot.settings import ConfigError, Settings
-from components.lock_store import EnvironmentLockStore, UrlRedisLockStore
+from components.lock_store import EnvironmentLockStore, LockStoreConfigError, UrlRedisLockStore
 
 
 def concordia(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -72,6 +74,31 @@ def test_redis_url_selects_the_lock_store(monkeypatch):
     assert store.get_lock("conversation-x") is None
     assert Settings.from_env({"REDIS_URL": " redis://h:1/2 "}).redis_url == "redis://h:1/2"
     assert Settings.from_env({}).child_env()["REDIS_URL"] == ""
+
+
+def test_several_workers_without_shared_locks_are_refused(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    with pytest.raises(LockStoreConfigError, match=r"SANIC_WORKERS=2 needs .* set REDIS_URL"):
+        EnvironmentLockStore()
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    assert isinstance(EnvironmentLockStore(), UrlRedisLockStore)
+    monkeypatch.setenv("SANIC_WORKERS", "1")
+    monkeypatch.delenv("REDIS_URL")
+    assert type(EnvironmentLockStore()).__name__ == "InMemoryLockStore"
+
+
+def test_the_message_cap_and_the_api_token_are_read_once(monkeypatch):
+    settings = Settings.from_env({"CONCORDIA_MAX_MESSAGE_CHARS": "500", "RASA_AUTH_TOKEN": " t "})
+    assert settings.max_message_chars == 500 and settings.rasa_auth_token == "t"
+    assert settings.child_env()["CONCORDIA_MAX_MESSAGE_CHARS"] == "500"
+    command = list(rasa_server_spec(settings, Path("m.tar.gz")).command)
+    assert command[command.index("--auth-token") + 1] == "t" and "--enable-api" in command
+    assert "--enable-api" not in rasa_server_spec(Settings.from_env({}), Path("m")).command
+    with pytest.raises(ConfigError, match="CONCORDIA_MAX_MESSAGE_CHARS='0' must be"):
+        Settings.from_env({"CONCORDIA_MAX_MESSAGE_CHARS": "0"})
+    monkeypatch.delenv("SANIC_REQUEST_MAX_SIZE", raising=False)
+    assert Settings.from_env({}).rasa_server_env()["SANIC_REQUEST_MAX_SIZE"] == "1000000"
 
 
 def test_a_serving_rasa_server_gets_one_tensorflow_thread_unless_told(monkeypatch):

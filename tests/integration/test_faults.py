@@ -1,0 +1,131 @@
+"""Faults with real processes: the action server killed, the Rasa server killed, the
+database unreachable. Each time the user gets a clear answer, nothing said is lost,
+and the conversation carries on at the step it was at."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.runner import action_server_spec
+from bot.store.repository import SessionRepository
+from bot.store.transcript import read_transcript
+from components.action_unavailable import FALLBACK_TEXT
+from components.tracker_store import KEPT_REPLY
+
+pytestmark = pytest.mark.integration
+
+UNAVAILABLE = "A part of the assistant is unavailable right now"
+OPENING = ("/start_mediation", "/affirm", "Grazing rights in the hills", "Ost and West")
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def user_lines(url: str, sender: str) -> list[str]:
+    return [line.text for line in read_transcript(url, sender) if line.speaker == "user"]
+
+
+def test_action_server_down_gets_a_clear_reply_and_the_step_carries_on(stack):
+    sender = "fault-actions-1"
+    for message in OPENING:
+        stack.say(sender, message)
+    interest = "Ost needs winter pasture for its herds"
+    stack.processes.kill("action server")
+    try:
+        reply = texts(stack.say(sender, interest))
+        assert UNAVAILABLE in reply and "session is saved" in reply
+        assert UNAVAILABLE[:20] in FALLBACK_TEXT  # the domain's text and the last resort agree
+        again = texts(stack.say(sender, "Ost also needs safe roads"))
+        assert UNAVAILABLE in again  # every message gets the answer, not silence
+    finally:
+        stack.processes.start(action_server_spec(stack.settings))
+        stack.processes.wait_healthy(timeout=120)
+
+    reply = texts(stack.say(sender, interest))
+    assert "Noted as an interest of Ost" in reply  # the same step, as if nothing happened
+    assert "Step 3 of 6" in texts(stack.say(sender, "where are we?"))
+
+    repository = SessionRepository(stack.settings.database_url)
+    record = repository.latest_for_sender(sender)
+    assert [s.text for s in repository.statements(record.id)] == [interest]
+    said = user_lines(stack.settings.database_url, sender)
+    assert said.count(interest) == 2 and "Ost also needs safe roads" in said  # all three kept
+
+
+def test_rasa_server_killed_mid_conversation_resumes_from_the_tracker_store(stack):
+    sender = "fault-rasa-1"
+    for message in OPENING:
+        stack.say(sender, message)
+    assert "Noted as an interest of Ost" in texts(stack.say(sender, "Ost needs safe water"))
+    stack.processes.kill("Rasa server")
+    stack.start_rasa()
+
+    assert "What matters to West" in texts(stack.say(sender, "/done"))
+    assert "Noted as an interest of West" in texts(stack.say(sender, "West needs its markets"))
+    repository = SessionRepository(stack.settings.database_url)
+    record = repository.latest_for_sender(sender)
+    assert [s.text for s in repository.statements(record.id)] == [
+        "Ost needs safe water",
+        "West needs its markets",
+    ]
+    said = user_lines(stack.settings.database_url, sender)
+    assert said[: len(OPENING)] == list(OPENING)
+
+
+# -- the database unreachable ---------------------------------------------------------
+def wait_for_log(path: Path, needle: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = path.read_text(errors="replace")
+        if needle in content:
+            return content
+        time.sleep(0.5)
+    raise AssertionError(f"{needle!r} not in {path} after {timeout:.0f}s")
+
+
+def test_database_outage_keeps_every_message_and_writes_it_back(pg_stack):
+    sender, newcomer = "outage-1", "outage-2"
+    for message in OPENING:
+        pg_stack.say(sender, message)
+    during = ["Ost needs winter pasture", "  and safe roads to market 🐑  "]
+
+    pg_stack.proxy.cut()
+    try:
+        for message in during:
+            reply = texts(pg_stack.say(sender, message))
+            assert KEPT_REPLY in reply  # a clear answer, not a new conversation, not a 500
+        assert KEPT_REPLY in texts(pg_stack.say(newcomer, "hello"))
+        wait_for_log(pg_stack.rasa_log, "Database outage began", 10)
+    finally:
+        pg_stack.proxy.restore()
+    log = wait_for_log(pg_stack.rasa_log, "Database reachable again after", 60)
+    assert "2 unprocessed message(s)" in log or "3 unprocessed message(s)" in log
+    assert "cannot reach the database at postgresql://postgres@127.0.0.1" in log
+
+    for message in during:  # written back verbatim, in order, after what came before
+        assert message in user_lines(pg_stack.direct_url, sender)
+    said = user_lines(pg_stack.direct_url, sender)
+    assert said[: len(OPENING)] == list(OPENING) and said[len(OPENING) :] == during
+    assert user_lines(pg_stack.direct_url, newcomer) == ["hello"]
+
+    # The conversation is where it was: the interest step, nothing recorded twice.
+    assert "Noted as an interest of Ost" in texts(pg_stack.say(sender, during[0]))
+    repository = SessionRepository(pg_stack.direct_url)
+    record = repository.latest_for_sender(sender)
+    assert record.step == "interests"
+    assert [s.text for s in repository.statements(record.id)] == [during[0]]
+    assert "Start a mediation" in str(pg_stack.say(newcomer, "hello"))
+
+    engine = create_engine(pg_stack.direct_url, future=True)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :s AND data LIKE :t"),
+            {"s": sender, "t": "%records right now%"},
+        ).scalar()
+    engine.dispose()
+    assert kept == 2  # the replies the user got are in the transcript too

@@ -1,0 +1,319 @@
+"""Database faults (unreachable, read-only, full) and an unreachable action server, each
+against the real thing: PostgreSQL behind a proxy that is cut, an SQLite file opened
+read-only or capped in size, an action endpoint where nothing listens."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from types import SimpleNamespace
+
+import pytest
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.forms import FormAction
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.preflight import check_sqlite_writable
+from bot.settings import PROJECT_ROOT, ConfigError
+from bot.store.faults import describe, failure_kind
+from bot.store.migrate import upgrade
+from bot.store.repository import SessionRepository
+from components.action_unavailable import _Guarded
+from components.tracker_store import DurableSQLTrackerStore, TrackerStoreUnavailable
+from tests.conftest import free_port
+from tests.tcp_proxy import TcpProxy
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+def conversation(sender: str, *said: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    for text_ in said:
+        tracker.update(UserUttered(text_, {"name": "state_interest", "confidence": 0.9}))
+        tracker.update(BotUttered(f"noted: {text_}"))
+        tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+def user_texts(store_url: str, sender: str) -> list[str]:
+    engine = create_engine(store_url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+        ).all()
+    engine.dispose()
+    return [json.loads(r[0])["text"] for r in rows if json.loads(r[0])["event"] == "user"]
+
+
+# -- what a failure means --------------------------------------------------------------
+def test_each_database_failure_is_named_with_its_fix(tmp_path, postgres_url):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade(url)
+    read_only = f"sqlite:///file:{tmp_path / 'c.db'}?mode=ro&uri=true"
+    with pytest.raises(OperationalError) as caught:
+        SessionRepository(read_only).start_session("reader")
+    assert failure_kind(caught.value) == "readonly"
+    assert "read-only: give the server's user write access" in describe(caught.value, url)
+
+    dead = f"postgresql://postgres:s3cret@127.0.0.1:{free_port()}/test?connect_timeout=2"
+    with pytest.raises(OperationalError) as caught:
+        create_engine(dead, future=True).connect()
+    message = describe(caught.value, dead)
+    assert failure_kind(caught.value) == "unreachable"
+    assert "cannot reach the database" in message and "s3cret" not in message and "***" in message
+
+    repository = SessionRepository(postgres_url)
+    upgrade(postgres_url)
+    sid = repository.start_session("dup")
+    engine = create_engine(postgres_url, future=True)
+    with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO mediation_sessions (id, sender_id, mode, status, step, "
+                "furthest_step) VALUES (:i, 'x', 'm', 'a', 's', 's')"
+            ),
+            {"i": sid},
+        )
+    engine.dispose()
+    assert failure_kind(caught.value) is None  # a bug, not an outage: never retried
+
+
+def test_a_full_disk_fails_clearly_and_corrupts_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    upgrade(url)
+    repository = SessionRepository(url)
+    kept = repository.start_session("before-the-disk-filled")
+    engine = create_engine(url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def cap(dbapi_connection, _record):  # SQLite's own "disk is full": a page limit
+        dbapi_connection.execute("PRAGMA max_page_count = 1")
+
+    with pytest.raises(OperationalError) as caught, engine.begin() as connection:
+        connection.execute(text("CREATE TABLE filler (x TEXT)"))
+        connection.execute(text("INSERT INTO filler VALUES (:x)"), {"x": "x" * 100_000})
+    engine.dispose()
+    assert failure_kind(caught.value) == "full"
+    assert "is full: free some space" in describe(caught.value, url)
+    fresh = create_engine(url, future=True)
+    with fresh.connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    fresh.dispose()
+    assert repository.get(kept).sender_id == "before-the-disk-filled"
+
+
+def test_start_up_refuses_a_read_only_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    upgrade(url)
+    check_sqlite_writable(url)  # writable: no complaint, and no trace left
+    with create_engine(url, future=True).connect() as connection:
+        tables = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
+    assert "concordia_write_probe" not in tables
+    with pytest.raises(ConfigError, match="read-only"):
+        check_sqlite_writable(f"sqlite:///file:{tmp_path / 'c.db'}?mode=ro&uri=true")
+
+
+# -- the tracker store through an outage -------------------------------------------------
+def test_tracker_store_keeps_conversations_through_an_outage_and_writes_them_back(
+    postgres_url, caplog
+):
+    caplog.set_level(logging.INFO)
+    host_port = postgres_url.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    database = postgres_url.rsplit("/", 1)[1]
+
+    async def scenario() -> None:
+        with TcpProxy((host, int(port))) as proxy:
+            url = f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}?connect_timeout=2"
+            store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
+            await store.save(conversation("alice", "we need water"))
+            assert user_texts(postgres_url, "alice") == ["we need water"]
+
+            proxy.cut()
+            tracker = conversation("alice", "we need water", "and grazing")
+            tracker.update(SlotSet("step", "interests"))
+            await store.save(tracker)  # no exception: kept in memory
+            assert "alice" in store.pending
+            back = await store.retrieve("alice")  # served from memory, whole
+            assert back.get_slot("step") == "interests" and len(back.events) == len(tracker.events)
+            with pytest.raises(TrackerStoreUnavailable, match="cannot reach the database"):
+                await store.retrieve("bob")  # never a made-up empty conversation
+            reply = CollectingOutputChannel()
+            message = UserMessage(
+                "  hello? ", reply, "bob", metadata={"verbatim_text": "  hello? "}
+            )
+            store.keep_unprocessed(message, {"text": "kept"})
+
+            proxy.restore()
+            for _ in range(40):  # the retry task writes everything back by itself
+                if not store.pending and not store.unprocessed:
+                    break
+                await asyncio.sleep(0.5)
+            assert not store.pending and not store.unprocessed
+            assert user_texts(postgres_url, "alice") == ["we need water", "and grazing"]
+            assert user_texts(postgres_url, "bob") == ["hello?"]
+            bob = await store.retrieve("bob")
+            assert bob.latest_message.text != "hello?"  # reverted: the state is unchanged
+            assert [
+                e.metadata.get("verbatim_text") for e in bob.events if isinstance(e, UserUttered)
+            ] == ["  hello? "]
+            store.engine.dispose()
+
+    asyncio.run(scenario())
+    logged = caplog.text
+    assert "Database outage began: cannot reach the database at postgresql://" in logged
+    assert "Kept conversation alice in memory" in logged
+    assert "Database reachable again after" in logged
+
+
+def test_messages_kept_during_an_outage_leave_the_conversation_where_it_was(tmp_path):
+    """Two messages kept while the database was away, written back: both in the log, and
+    the form and its step exactly as before (each revert must undo its message only)."""
+
+    async def scenario() -> None:
+        store = DurableSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'r.db'}")
+        tracker = conversation("gina", "Ost and West")
+        for event_ in (
+            ActionExecuted("interests_form"),
+            ActiveLoop("interests_form"),
+            SlotSet("step", "interests"),
+            ActionExecuted("action_listen"),
+        ):
+            tracker.update(event_)
+        await store.save(tracker)
+        for said in ("Ost needs pasture", "and roads"):
+            message = UserMessage(said, CollectingOutputChannel(), "gina")
+            store.keep_unprocessed(message, {"text": "kept"})
+        assert await store.write_back() == (0, 2)
+        back = await store.retrieve("gina")
+        assert back.active_loop_name == "interests_form" and back.get_slot("step") == "interests"
+        said = [e.text for e in back.events if isinstance(e, UserUttered)]
+        assert said[-2:] == ["Ost needs pasture", "and roads"]
+        assert store._retry is not None
+        store._retry.cancel()
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+
+
+def test_tracker_store_on_a_read_only_file_keeps_the_conversation_and_says_why(tmp_path, caplog):
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+
+    async def scenario() -> None:
+        DurableSQLTrackerStore(domain=DOMAIN, host=url).engine.dispose()  # creates the table
+        store = DurableSQLTrackerStore(
+            domain=DOMAIN, host=f"sqlite:///file:{tmp_path / 'rasa.db'}?mode=ro&uri=true"
+        )
+        await store.save(conversation("carol", "we need schools"))
+        assert "carol" in store.pending
+        assert (await store.retrieve("carol")).latest_message.text == "we need schools"
+        store._retry.cancel()
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+    assert "the database file is read-only" in caplog.text
+    engine = create_engine(url, future=True)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    engine.dispose()
+
+
+# -- an action server that cannot run the action -----------------------------------------
+class _Rejecting(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.dumps({"action_name": "validate_x", "error": "not me"}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def test_an_unreachable_action_server_ends_the_turn_with_the_domains_reply():
+    tracker = conversation("dave", "we need water")
+    tracker.update(UserUttered("and grazing", {"name": "state_interest", "confidence": 0.9}))
+    endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
+    action = _Guarded(RemoteAction("action_record_interest", endpoint))
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+
+    events = asyncio.run(action.run(CollectingOutputChannel(), nlg, tracker, DOMAIN))
+
+    assert events[0] == ActionExecutionRejected("action_record_interest")  # not "executed"
+    assert isinstance(events[1], UserUtteranceReverted)
+    assert "part of the assistant is unavailable" in events[2].text
+    assert events[3] == FollowupAction("action_listen")
+    assert action.name() == "action_record_interest"  # the processor still sees the action
+    for e in events:
+        tracker.update(e)
+    assert tracker.latest_message.text == "we need water"  # the failed message is undone
+    assert "and grazing" in [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_a_form_whose_validation_fails_keeps_its_place(monkeypatch):
+    """The real failure seen: a form logged twice makes Rasa fold the turn away, and the
+    revert then wiped the whole state. Logged as Rasa's processor logs it, it must not."""
+    tracker = DialogueStateTracker("frank", DOMAIN.slots)
+    for event_ in (
+        ActionExecuted("action_listen"),
+        UserUttered("Ost and West", {"name": "inform", "confidence": 0.9}),
+        ActionExecuted("interests_form"),
+        ActiveLoop("interests_form"),
+        SlotSet("requested_slot", "interest_statement"),
+        SlotSet("step", "interests"),
+        ActionExecuted("action_listen"),
+        UserUttered("Ost needs pasture", {"name": "state_interest", "confidence": 0.9}),
+        SlotSet("interest_statement", "Ost needs pasture"),
+    ):
+        tracker.update(event_)
+    form = FormAction("interests_form", EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    events = asyncio.run(_Guarded(form).run(CollectingOutputChannel(), nlg, tracker, DOMAIN))
+    processor = SimpleNamespace(domain=DOMAIN)
+    prediction = PolicyPrediction.for_action_name(DOMAIN, "interests_form")
+    MessageProcessor._log_action_on_tracker(processor, tracker, _Guarded(form), events, prediction)
+
+    assert tracker.active_loop_name == "interests_form"
+    assert tracker.get_slot("step") == "interests"
+    assert tracker.get_slot("interest_statement") is None  # the failed turn is undone
+    assert tracker.followup_action == "action_listen"
+    stored = [e.as_dict() for e in tracker.events]
+    reloaded = DialogueStateTracker.from_dict("frank", stored, DOMAIN.slots)
+    assert reloaded.active_loop_name == "interests_form"  # as the next message will see it
+
+
+def test_an_action_server_rejecting_an_action_is_left_to_rasa():
+    server = HTTPServer(("127.0.0.1", 0), _Rejecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook")
+        action = _Guarded(RemoteAction("validate_x", endpoint))
+        nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+        with pytest.raises(ActionExecutionRejection):
+            asyncio.run(action.run(CollectingOutputChannel(), nlg, conversation("erin"), DOMAIN))
+    finally:
+        server.shutdown()
