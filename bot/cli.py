@@ -7,6 +7,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.knowledge import KnowledgeError, load_knowledge
@@ -230,6 +231,50 @@ def cmd_sessions_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _utc(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def cmd_sessions_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.store.retention import RetentionError, parse_duration, purge_conversations
+
+    try:
+        older_than = parse_duration(args.older_than)
+        result = purge_conversations(settings.database_url, older_than, delete_rows=args.yes)
+    except RetentionError as exc:
+        raise UsageError(str(exc)) from None
+    if not result.events_table:
+        print("Rasa's events table does not exist yet; only sessions were checked.")
+    if not result.conversations:
+        print(
+            f"No conversation has been inactive since before {_utc(result.cutoff)} "
+            f"(--older-than {args.older_than}); nothing to delete."
+        )
+        return 0
+    related = ", ".join(f"{n} {table}" for table, n in sorted(result.records.items()) if n)
+    sessions = f"{result.sessions} session(s)" + (
+        f" with {result.related_records} related record(s): {related}" if related else ""
+    )
+    activity = f"oldest {_utc(result.oldest_activity)}, newest {_utc(result.newest_activity)}"
+    if result.deleted:
+        print(
+            f"Deleted {result.conversations} conversation(s) inactive since before "
+            f"{_utc(result.cutoff)}: {sessions}; {result.events} tracker event(s)."
+        )
+        print(f"Their last activity: {activity}.")
+        return 0
+    print("Dry run: nothing was deleted.")
+    print(
+        f"Would delete {result.conversations} conversation(s) inactive since before "
+        f"{_utc(result.cutoff)} (--older-than {args.older_than}):"
+    )
+    print(f"  {sessions}")
+    print(f"  {result.events} tracker event(s)")
+    print(f"  last activity: {activity}")
+    print(f"To delete them, run: concordia sessions purge --older-than {args.older_than} --yes")
+    return 0
+
+
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
     import getpass
 
@@ -346,9 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
-    sessions = commands.add_parser("sessions", help="list and export sessions").add_subparsers(
-        dest="sessions_command", required=True, metavar="ACTION"
-    )
+    sessions = commands.add_parser(
+        "sessions", help="list, export and purge sessions"
+    ).add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
 
     def add_filters(command: argparse.ArgumentParser) -> None:
         command.add_argument("--mode", help="mediation or training")
@@ -375,6 +420,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--notes", action="store_true", help="include reviewer notes (Markdown)")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(func=cmd_sessions_export)
+    purge = sessions.add_parser(
+        "purge", help="delete conversations inactive for a while (dry run unless --yes)"
+    )
+    purge.add_argument(
+        "--older-than",
+        required=True,
+        metavar="DURATION",
+        help="last activity longer ago than this, e.g. 90d, 12h or 2w",
+    )
+    purge.add_argument(
+        "--yes", action="store_true", help="really delete (default: only show what would go)"
+    )
+    purge.set_defaults(func=cmd_sessions_purge)
 
     users = commands.add_parser("users", help="reviewer accounts").add_subparsers(
         dest="users_command", required=True, metavar="ACTION"

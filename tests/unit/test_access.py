@@ -17,8 +17,10 @@ from bot.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
+from bot.store.training import new_debrief_token
 from bot.web.app import create_app
 from bot.web.auth import Signer, load_secret
+from bot.web.debrief import TOKEN as DEBRIEF_TOKEN
 from tests.conftest import free_port
 
 PASSWORD = "correct horse battery staple 42"
@@ -148,3 +150,9 @@ def test_every_process_of_a_deployment_gets_the_same_key(tmp_path):
     assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".secret_key.")]
     assert load_secret("from-the-environment", path) == b"from-the-environment"
+
+
+def test_debrief_links_carry_256_random_bits():
+    tokens = {new_debrief_token() for _ in range(1000)}
+    assert len(tokens) == 1000
+    assert all(DEBRIEF_TOKEN.match(t) and len(t) >= 43 for t in tokens)  # 32 bytes, base64
