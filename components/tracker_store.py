@@ -88,9 +88,11 @@ class DurableSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             await self._write_unprocessed(tracker.sender_id)
+            # With an event broker configured, Rasa's save reads the stored tracker first
+            # (`stream_events`), which can fail as TrackerStoreUnavailable.
             await super().save(tracker)
-        except SQLAlchemyError as exc:
-            if failure_kind(exc) is None:
+        except (SQLAlchemyError, TrackerStoreUnavailable) as exc:
+            if isinstance(exc, SQLAlchemyError) and failure_kind(exc) is None:
                 raise
             self._outage(exc)
             self.pending[tracker.sender_id] = tracker.copy()
