@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install browser nginx cluster bench run train validate shell lint test test-stories test-nlu test-unit \
+.PHONY: install browser nginx cluster bench soak audit run train validate shell lint test test-stories test-nlu test-unit \
         test-integration db-upgrade clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
@@ -48,8 +48,8 @@ db-upgrade: install          ## apply database migrations
 	$(CONCORDIA) db upgrade
 
 lint: install
-	$(BIN)/ruff check bot actions connectors components tests benchmarks
-	$(BIN)/ruff format --check bot actions connectors components tests benchmarks
+	$(BIN)/ruff check bot actions connectors components tests benchmarks scripts
+	$(BIN)/ruff format --check bot actions connectors components tests benchmarks scripts
 
 test-stories: install        ## Rasa test stories, failing on any prediction error
 	$(CONCORDIA) test stories
@@ -71,6 +71,12 @@ bench: install                ## benchmarks (figures, not tests) into benchmarks
 	$(BIN)/python benchmarks/nlu_quality.py --write
 	$(BIN)/python benchmarks/nlu_crossval.py --write
 	$(BIN)/python benchmarks/training_time.py --write
+
+soak: install                 ## 100 users over 10 minutes on a real stack; figures into benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/soak.py --write
+
+audit: install               ## pip-audit of requirements.lock, judged against SECURITY.md (not part of test)
+	bash scripts/audit.sh
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache
