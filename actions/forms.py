@@ -281,28 +281,33 @@ class ValidateContextForm(FormValidationAction):
         if latest_intent(tracker) in SMALL_TALK_INTENTS and len(text.split()) <= 2:
             dispatcher.utter_message(text="Please name the parties themselves.")
             return {"parties": None}
-        parsed = parse_parties(text)
-        if parsed.too_long:
-            dispatcher.utter_message(
-                text="That name is very long. Please give each party a short name "
-                "(up to 120 characters), separated by commas or “and”."
-            )
-            return {"parties": None}
-        draft = tracker.get_slot("party_draft") or []
-        merged, repeated = merge_parties(draft, list(parsed.names))
-        twice = list(parsed.duplicates) + repeated
-        if twice:
-            dispatcher.utter_message(
-                text=f"You named {join_names(sorted(set(twice)))} more than once; "
-                "I count each party once."
-            )
-        if len(merged) < 2:
-            if not merged:
-                dispatcher.utter_message(text="I couldn't find any names there.")
-            return {"parties": None, "party_draft": merged}
-        REPOSITORY.set_parties(session_id(tracker), merged)
-        dispatcher.utter_message(text=f"Thank you. The parties are {join_names(merged)}.")
-        return {"parties": merged, "party_draft": None, "current_party": merged[0]}
+        return take_parties(text, dispatcher, tracker)
+
+
+def take_parties(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The parties named in `text`, checked and stored (or what is missing, said)."""
+    parsed = parse_parties(text)
+    if parsed.too_long:
+        dispatcher.utter_message(
+            text="That name is very long. Please give each party a short name "
+            "(up to 120 characters), separated by commas or “and”."
+        )
+        return {"parties": None}
+    draft = tracker.get_slot("party_draft") or []
+    merged, repeated = merge_parties(draft, list(parsed.names))
+    twice = list(parsed.duplicates) + repeated
+    if twice:
+        dispatcher.utter_message(
+            text=f"You named {join_names(sorted(set(twice)))} more than once; "
+            "I count each party once."
+        )
+    if len(merged) < 2:
+        if not merged:
+            dispatcher.utter_message(text="I couldn't find any names there.")
+        return {"parties": None, "party_draft": merged}
+    REPOSITORY.set_parties(session_id(tracker), merged)
+    dispatcher.utter_message(text=f"Thank you. The parties are {join_names(merged)}.")
+    return {"parties": merged, "party_draft": None, "current_party": merged[0]}
 
 
 # -- Step 3: interests --------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import take_parties
 from actions.session import (
     KNOWLEDGE,
     REPOSITORY,
@@ -14,8 +15,10 @@ from actions.session import (
     is_training,
     parties_of,
     session_id,
+    verbatim_text,
 )
 from bot import steps
+from bot.parties import looks_like_party_list
 from bot.training.picking import brief_messages
 
 CANNOT_SKIP = {
@@ -179,6 +182,14 @@ class SkipStep(Action):
         return _leave_loop()
 
 
+def _answers_the_parties_question(tracker: Tracker) -> bool:
+    return (
+        (tracker.active_loop or {}).get("name") == "context_form"
+        and tracker.get_slot("requested_slot") == "parties"
+        and looks_like_party_list(verbatim_text(tracker))
+    )
+
+
 class Goodbye(Action):
     def name(self) -> str:
         return "action_goodbye"
@@ -187,6 +198,11 @@ class Goodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         sid = session_id(tracker)
+        if _answers_the_parties_question(tracker):
+            # Not a farewell: the names asked for, misread. They are checked as the form
+            # checks them (Rasa would not re-validate a slot this action sets).
+            values = take_parties(verbatim_text(tracker), dispatcher, tracker)
+            return [SlotSet(k, v) for k, v in values.items()] + [FollowupAction("context_form")]
         if not sid:
             dispatcher.utter_message(text="Goodbye.")
             return []

@@ -66,3 +66,23 @@ def find_named_party(text: str, parties: list[str]) -> str | None:
     lowered = text.casefold()
     named = [p for p in parties if re.search(rf"(?<!\w){re.escape(p.casefold())}(?!\w)", lowered)]
     return named[0] if len(named) == 1 else None
+
+
+_CONNECTORS = frozenset({"of", "the", "and", "de", "del", "la", "le", "el", "al", "von", "van"})
+_FAREWELLS = frozenset({"bye", "goodbye", "farewell", "ciao", "cheers", "thanks", "later", "see"})
+
+
+def looks_like_party_list(text: str) -> bool:
+    """Whether `text` reads as two or more proper names ("Elmoor, Harnow"), whatever an
+    intent classifier made of it: a list of capitalised names answers "who are the
+    parties?" and is never a farewell (made-up names were read as `goodbye`)."""
+    names = parse_parties(text).names
+    if len(names) < 2:
+        return False
+    for name in names:
+        words = name.split()
+        if not 1 <= len(words) <= 4 or words[0].casefold().strip(_TRIM) in _FAREWELLS:
+            return False
+        if not all(w[0].isupper() or w.casefold() in _CONNECTORS for w in words):
+            return False
+    return True

@@ -215,3 +215,16 @@ def test_a_message_sent_twice_with_its_id_is_recorded_once(stack):
     assert [s.text for s in statements] == ["Ost needs winter pasture"]
     bad = requests.post(stack.webhook, json={**body, "message_id": 7}, timeout=10)
     assert bad.status_code == 400 and "'message_id' must be a string" in bad.text
+
+
+def test_party_names_the_classifier_takes_for_a_farewell_are_still_the_parties(stack):
+    """Found by the soak: "Elmoor, Harnow" was read as `goodbye` and ended the session."""
+    sender = "names-1"
+    for message in ("/start_mediation", "/affirm", "Tariffs on wool traded between neighbours"):
+        stack.say(sender, message)
+    reply = texts(stack.say(sender, "Elmoor, Harnow"))
+    assert "The parties are Elmoor and Harnow" in reply and "Goodbye" not in reply
+    assert "Goodbye" in texts(stack.say(sender, "/goodbye"))  # a real farewell still ends it
+    repository = SessionRepository(stack.settings.database_url)
+    record = repository.get(repository.latest_for_sender(sender).id)
+    assert [p.name for p in record.parties] == ["Elmoor", "Harnow"]

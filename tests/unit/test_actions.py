@@ -361,3 +361,17 @@ def test_a_client_message_id_is_the_idempotency_key():
     assert session.message_id(tracker).startswith("msg-")  # Rasa's id
     tracker.latest_message["metadata"]["client_message_id"] = "phone-42"
     assert session.message_id(tracker) == "client:phone-42"
+
+
+def test_names_read_as_goodbye_at_the_parties_question_are_the_parties(repo, started):
+    asked = {"session_id": started, "requested_slot": "parties", "step": "context"}
+    tracker = make_tracker("Elmoor, Harnow", "goodbye", asked, active_loop="context_form")
+    events, messages = run(navigation.Goodbye(), tracker)
+    assert "The parties are Elmoor and Harnow" in texts(messages)
+    assert slot_events(events)["parties"] == ["Elmoor", "Harnow"]
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["context_form"]
+    assert repo.get(started).status == "active"
+    farewell = make_tracker("bye for now", "goodbye", asked, active_loop="context_form")
+    _, messages = run(navigation.Goodbye(), farewell)
+    assert "Goodbye. This session is saved" in texts(messages)
+    assert repo.get(started).status == "abandoned"

@@ -61,3 +61,12 @@ def test_match_titles():
     assert match_titles("let's do the hotline", titles) == [1]
     assert match_titles("the river commission", titles) == [2]
     assert match_titles("something else", titles) == []
+
+
+def test_a_list_of_proper_names_is_told_from_a_farewell():
+    from bot.parties import looks_like_party_list
+
+    for names in ("Elmoor, Harnow", "Republic of Kora and Sela", "Ost & West, Nordmark"):
+        assert looks_like_party_list(names), names
+    for other in ("Goodbye", "Bye, see you", "See you later, Bye", "I have to go", "Elmoor"):
+        assert not looks_like_party_list(other), other
