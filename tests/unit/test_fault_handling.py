@@ -165,6 +165,8 @@ def test_tracker_store_keeps_conversations_through_an_outage_and_writes_them_bac
                 "  hello? ", reply, "bob", metadata={"verbatim_text": "  hello? "}
             )
             store.keep_unprocessed(message, {"text": "kept"})
+            await asyncio.sleep(2)  # an outage of a few tries: 0.5 s, then 1 s, then 2 s
+            assert store.pending and store.unprocessed  # nothing written, nothing dropped
 
             proxy.restore()
             for _ in range(40):  # the retry task writes everything back by itself
@@ -185,6 +187,7 @@ def test_tracker_store_keeps_conversations_through_an_outage_and_writes_them_bac
     logged = caplog.text
     assert "Database outage began: cannot reach the database at postgresql://" in logged
     assert "Kept conversation alice in memory" in logged
+    assert "Database still unavailable" in logged and "next try in 2.0 s" in logged
     assert "Database reachable again after" in logged
 
 
