@@ -4,7 +4,9 @@ Rasa strips surrounding whitespace before it stores a message; the verbatim text
 is added to the message metadata (stored with the event in the tracker store),
 so transcripts and the structured record keep what was actually typed. A client's
 own message id, when given, is kept too: it makes a re-sent message idempotent. Bad
-request bodies get a 400 naming the problem instead of a server error.
+request bodies get a 400 naming the problem instead of a server error; a message over
+CONCORDIA_MAX_MESSAGE_CHARS gets a 413 with a friendly reply, and text that is not
+text (unpaired surrogates) a 400: neither is stored, and nothing is silently altered.
 """
 
 from __future__ import annotations
