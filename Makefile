@@ -75,7 +75,7 @@ bench: install                ## benchmarks (figures, not tests) into benchmarks
 soak: install                 ## 100 users over 10 minutes on a real stack; figures into benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/soak.py --write
 
-audit: install               ## pip-audit of requirements.lock, judged against SECURITY.md (not part of test)
+audit:                       ## pip-audit (own venv) of requirements.lock, judged against SECURITY.md; not part of test
 	bash scripts/audit.sh
 
 clean:

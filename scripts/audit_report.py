@@ -1,11 +1,16 @@
 """Judges a dependency audit against SECURITY.md, the one list of accepted findings.
 
+What is audited: every pin in requirements.lock, plus the pip, setuptools and wheel pins
+that scripts/setup-env.sh installs into .venv (pip freeze leaves those out of the lock).
+`--write-requirements FILE` writes that list for pip-audit.
+
 Reads pip-audit's JSON report (`--report FILE`) or, where no vulnerability service can
-be reached, matches the pins in requirements.lock against a folder of OSV advisories
-itself (`--advisories DIR`, e.g. the `vulns/` folder of github.com/pypa/advisory-database).
-Exit 0: every finding is listed in SECURITY.md's "Audit findings" table. Exit 1: a
-finding is not listed (each is named, with its package and what to do). Exit 2: the
-audit could not check the packages (service unreachable), which is not a pass.
+be reached, matches the pins against a folder of OSV advisories itself (`--advisories
+DIR`, e.g. the `vulns/` folder of github.com/pypa/advisory-database).
+Exit 0: every finding is listed in SECURITY.md's "Audit findings" table (listed ids that
+no longer appear get a warning). Exit 1: a finding is not listed (each is named, with its
+package and what to do). Exit 2: the audit could not check the packages (service
+unreachable, no report), which is never a pass.
 """
 
 from __future__ import annotations
@@ -14,15 +19,19 @@ import argparse
 import json
 import re
 import sys
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = re.compile(r"^\|\s*`?((?:PYSEC|GHSA|CVE|OSV)-[A-Za-z0-9-]+)`?\s*\|")
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)")
+# setup-env.sh: .venv/bin/python -m pip install --upgrade "pip==X" "setuptools==Y" "wheel==Z"
+BOOTSTRAP = re.compile(r"[\"'\s](pip|setuptools|wheel)==([^\"'\s]+)")
 
 
 @dataclass(frozen=True)
@@ -54,10 +63,23 @@ def listed_ids(security_md: str) -> set[str]:
 def pins(lock: str) -> dict[str, str]:
     found = {}
     for line in lock.splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
+        match = PIN.match(line)
         if match:
             found[canonicalize_name(match.group(1))] = match.group(2)
     return found
+
+
+def bootstrap_pins(setup_env: str) -> dict[str, str]:
+    """The pip, setuptools and wheel versions setup-env.sh installs before the lock."""
+    return {name: version for name, version in BOOTSTRAP.findall(setup_env)}
+
+
+def audited_pins(lock: str, setup_env: str | None) -> dict[str, str]:
+    """The lock's pins, plus the bootstrap pins it does not already name."""
+    pinned = pins(lock)
+    for name, version in bootstrap_pins(setup_env or "").items():
+        pinned.setdefault(canonicalize_name(name), version)
+    return pinned
 
 
 def from_pip_audit(report: dict) -> tuple[list[Finding], list[str]]:
@@ -102,12 +124,18 @@ def _affects(affected: dict, version: Version, raw: str) -> bool:
     return False
 
 
-def from_advisories(folder: Path, pinned: dict[str, str]) -> list[Finding]:
-    """The pins matched against OSV advisories (one YAML or JSON file each)."""
-    findings = []
+def from_advisories(folder: Path, pinned: dict[str, str]) -> tuple[list[Finding], str]:
+    """The pins matched against OSV advisories (one YAML or JSON file each), and the
+    newest `modified` date among them: how current the folder is."""
+    import yaml  # only this offline mode needs it
+
+    findings, newest = [], ""
     for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.json")]):
         advisory = (yaml.safe_load if path.suffix == ".yaml" else json.loads)(path.read_text())
-        if not isinstance(advisory, dict) or advisory.get("withdrawn"):
+        if not isinstance(advisory, dict):
+            continue
+        newest = max(newest, str(advisory.get("modified", ""))[:10])
+        if advisory.get("withdrawn"):
             continue
         for affected in advisory.get("affected", []):
             package = affected.get("package", {})
@@ -136,7 +164,20 @@ def from_advisories(folder: Path, pinned: dict[str, str]) -> list[Finding]:
                         fixes,
                     )
                 )
-    return findings
+    return findings, newest
+
+
+def unlisted_message(finding: Finding) -> str:
+    fix = ", ".join(finding.fixed_in) or "no fixed release yet"
+    aliases = ", ".join(finding.aliases) or "no alias"
+    return (
+        f"audit: NOT LISTED: {finding.id} ({aliases}) in {finding.package} "
+        f"{finding.version}, fixed in {fix}. Either raise the pin in requirements.lock to a "
+        "fixed release, if rasa 3.6.21 and rasa-sdk 3.6.2 allow it (check with "
+        "`.venv/bin/pip install --dry-run`, then `.venv/bin/pip check` and the unit tests), "
+        f"or add {finding.id} to the Audit findings table in SECURITY.md with why it does "
+        "not apply here or what mitigates it."
+    )
 
 
 def judge(findings: list[Finding], skipped: list[str], accepted: set[str], total: int) -> int:
@@ -146,24 +187,30 @@ def judge(findings: list[Finding], skipped: list[str], accepted: set[str], total
         print(
             f"audit: {len(skipped)} of {total} packages could not be checked: the vulnerability "
             "service did not answer for them. This is not a pass. Run `make audit` where "
-            "https://pypi.org/pypi/<name>/<version>/json or https://api.osv.dev answers, or "
+            "https://pypi.org/pypi/<name>/<version>/json answers, or with AUDIT_SERVICE=osv "
+            "where https://api.osv.dev answers (AUDIT_OSV_URL=<mirror> for an OSV mirror), or "
             "give an OSV advisory folder: make audit AUDIT_ADVISORIES=/path/to/vulns",
             file=sys.stderr,
         )
         return 2
     unlisted = [f for f in findings if not f.names() & accepted]
+    by_package: dict[str, list[str]] = defaultdict(list)
+    for finding in findings:
+        if finding not in unlisted:
+            row = sorted(finding.names() & accepted)[0]
+            label = finding.id if row == finding.id else f"{finding.id} (row {row})"
+            by_package[f"{finding.package} {finding.version}"].append(label)
+    for package, ids in sorted(by_package.items()):
+        print(f"  listed in SECURITY.md: {package}: {', '.join(sorted(ids))}")
     seen = set().union(*(f.names() for f in findings)) if findings else set()
     for stale in sorted(accepted - seen):
-        print(f"audit: warning: SECURITY.md lists {stale}, which no longer applies; remove it")
-    for finding in unlisted:
-        fix = ", ".join(finding.fixed_in) or "no fixed release yet"
         print(
-            f"audit: {finding.id} ({', '.join(finding.aliases) or 'no alias'}) in "
-            f"{finding.package} {finding.version}, fixed in {fix}: upgrade the pin in "
-            "requirements.lock if Rasa allows it, or add the id to SECURITY.md's Audit "
-            "findings table with why it does not apply or what mitigates it",
-            file=sys.stderr,
+            f"audit: warning: SECURITY.md lists {stale}, which this audit did not find; "
+            "remove its row if it is fixed or withdrawn (an old advisory folder may just "
+            "not have it yet)"
         )
+    for finding in unlisted:
+        print(unlisted_message(finding), file=sys.stderr)
     print(
         f"audit: {total} pinned packages, {len(findings)} finding(s), "
         f"{len(findings) - len(unlisted)} listed in SECURITY.md, {len(unlisted)} not listed"
@@ -171,23 +218,59 @@ def judge(findings: list[Finding], skipped: list[str], accepted: set[str], total
     return 1 if unlisted else 0
 
 
+def read_report(path: Path) -> dict | None:
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) and "dependencies" in report else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--report", type=Path, help="pip-audit's --format json output")
     source.add_argument("--advisories", type=Path, help="a folder of OSV advisories")
+    source.add_argument(
+        "--write-requirements", type=Path, help="write the audited pins for pip-audit -r"
+    )
     parser.add_argument("--lock", type=Path, default=ROOT / "requirements.lock")
+    parser.add_argument("--setup-env", type=Path, default=ROOT / "scripts" / "setup-env.sh")
     parser.add_argument("--security", type=Path, default=ROOT / "SECURITY.md")
     args = parser.parse_args(argv)
-    pinned = pins(args.lock.read_text())
+    setup_env = args.setup_env.read_text() if args.setup_env.exists() else None
+    pinned = audited_pins(args.lock.read_text(), setup_env)
+    if args.write_requirements:
+        args.write_requirements.write_text(
+            "".join(f"{name}=={version}\n" for name, version in sorted(pinned.items()))
+        )
+        return 0
     accepted = listed_ids(args.security.read_text()) if args.security.exists() else set()
     if args.report:
-        findings, skipped = from_pip_audit(json.loads(args.report.read_text()))
+        report = read_report(args.report)
+        if report is None:
+            print(
+                f"audit: pip-audit wrote no usable report ({args.report}); its error is above. "
+                "Nothing was checked, so this is not a pass.",
+                file=sys.stderr,
+            )
+            return 2
+        findings, skipped = from_pip_audit(report)
     else:
         if not args.advisories.is_dir():
             print(f"audit: {args.advisories} is not a folder of OSV advisories", file=sys.stderr)
             return 2
-        findings, skipped = from_advisories(args.advisories, pinned), []
+        findings, newest = from_advisories(args.advisories, pinned)
+        skipped: list[str] = []
+        print(
+            f"audit: advisory folder {args.advisories}: newest record modified "
+            f"{newest or 'unknown'}; advisories published after that are not checked"
+        )
+        if not newest or newest < (date.today() - timedelta(days=30)).isoformat():
+            print(
+                "audit: warning: the advisory folder is over 30 days old (or undated): "
+                "a pass from it is not a clean bill of health"
+            )
     return judge(findings, skipped, accepted, len(pinned))
 
 

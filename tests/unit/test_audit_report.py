@@ -1,5 +1,6 @@
-"""`make audit`'s verdict (scripts/audit_report.py), on advisories written here: findings
-are matched to the pins, judged against SECURITY.md's table, and an audit that could not
+"""`make audit`'s verdict (scripts/audit_report.py), on advisories and reports written
+here, without the network: findings are matched to the pins, judged against SECURITY.md's
+table (unlisted ones fail, named; stale rows are pointed out), and an audit that could not
 check the packages never passes."""
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def advisory(folder, id_, name, introduced, fixed, aliases=()):
 def files(tmp_path):
     (tmp_path / "requirements.lock").write_text("Demo==1.2.0\nother-pkg==3.0\n")
     (tmp_path / "SECURITY.md").write_text(SECURITY)
+    (tmp_path / "setup-env.sh").write_text("# no bootstrap pins here\n")
     return tmp_path
 
 
@@ -61,6 +63,8 @@ def run(files, *extra):
             str(files / "requirements.lock"),
             "--security",
             str(files / "SECURITY.md"),
+            "--setup-env",
+            str(files / "setup-env.sh"),
             *extra,
         ]
     )
@@ -76,7 +80,8 @@ def test_listed_findings_pass_and_stale_entries_are_pointed_out(files, capsys):
     assert run(files, "--advisories", str(files / "vulns")) == 0
     out = capsys.readouterr().out
     assert "1 finding(s), 1 listed in SECURITY.md, 0 not listed" in out
-    assert "lists GHSA-aaaa-bbbb-cccc, which no longer applies" in out
+    assert "lists GHSA-aaaa-bbbb-cccc, which this audit did not find" in out
+    assert "listed in SECURITY.md: demo 1.2.0: PYSEC-2099-1" in out
 
 
 def test_an_unlisted_finding_fails_naming_it_and_the_fix(files, capsys):
@@ -107,3 +112,70 @@ def test_an_audit_that_could_not_check_is_not_a_pass(files, capsys):
     }
     (files / "report.json").write_text(json.dumps(report))
     assert run(files, "--report", str(files / "report.json")) == 0
+
+
+def report_with(*vulns, name="other-pkg", version="3.0"):
+    return {
+        "dependencies": [
+            {"name": "demo", "version": "1.2.0", "vulns": []},
+            {"name": name, "version": version, "vulns": list(vulns)},
+        ]
+    }
+
+
+def test_a_report_finding_is_accepted_by_its_alias_and_an_unlisted_one_fails(files, capsys):
+    listed = {"id": "GHSA-zzzz-0000-1111", "aliases": ["PYSEC-2099-1"], "fix_versions": []}
+    (files / "report.json").write_text(json.dumps(report_with(listed)))
+    assert run(files, "--report", str(files / "report.json")) == 0
+    assert "0 not listed" in capsys.readouterr().out
+
+    unlisted = {"id": "GHSA-new0-0000-2222", "aliases": ["CVE-2099-8"], "fix_versions": ["3.2"]}
+    (files / "report.json").write_text(json.dumps(report_with(listed, unlisted)))
+    assert run(files, "--report", str(files / "report.json")) == 1
+    captured = capsys.readouterr()
+    assert "2 finding(s), 1 listed in SECURITY.md, 1 not listed" in captured.out
+    message = captured.err
+    assert "NOT LISTED: GHSA-new0-0000-2222 (CVE-2099-8) in other-pkg 3.0, fixed in 3.2" in message
+    assert "raise the pin in requirements.lock" in message
+    assert "add GHSA-new0-0000-2222 to the Audit findings table in SECURITY.md" in message
+
+
+def test_no_usable_report_is_not_a_pass(files, capsys):
+    (files / "report.json").write_text("")  # pip-audit crashed (e.g. OSV unreachable)
+    assert run(files, "--report", str(files / "report.json")) == 2
+    assert "wrote no usable report" in capsys.readouterr().err
+    assert run(files, "--report", str(files / "missing.json")) == 2
+
+
+def test_the_bootstrap_pins_are_audited_too(files):
+    (files / "setup-env.sh").write_text(
+        '.venv/bin/python -m pip install --quiet --upgrade "pip==26.3" '
+        '"setuptools==70.3.0" "wheel==0.45.1"\n'
+    )
+    (files / "requirements.lock").write_text("Demo==1.2.0\nwheel==0.46.2\n")
+    assert run(files, "--write-requirements", str(files / "audited.txt")) == 0
+    audited = (files / "audited.txt").read_text().splitlines()
+    # The lock's own pin wins over the bootstrap one.
+    assert audited == ["demo==1.2.0", "pip==26.3", "setuptools==70.3.0", "wheel==0.46.2"]
+
+
+def test_the_offline_mode_says_how_current_its_advisories_are(files, capsys):
+    advisory(files / "vulns", "PYSEC-2099-1", "demo", "1.0", "1.3")
+    body = json.loads((files / "vulns" / "PYSEC-2099-1.json").read_text())
+    (files / "vulns" / "PYSEC-2099-1.json").write_text(
+        json.dumps({**body, "modified": "2024-10-10T17:35:05Z"})
+    )
+    assert run(files, "--advisories", str(files / "vulns")) == 0
+    assert "newest record modified 2024-10-10" in capsys.readouterr().out
+
+
+def test_the_real_security_md_table_is_readable():
+    text = (PROJECT_ROOT / "SECURITY.md").read_text()
+    ids = audit.listed_ids(text)
+    assert ids, "SECURITY.md's Audit findings table lists no id"
+    table = text.split("### Audit findings", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in table.splitlines() if audit.ID.match(line.strip())]
+    assert len(rows) == len(ids), "an id is listed twice"
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        assert len(cells) == 4 and all(cells), f"a row without its reason: {row}"
