@@ -32,12 +32,12 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from bot import steps
-from bot.coaching import coach_position, is_non_answer
-from bot.common_ground import find_common_ground, join_names
-from bot.parties import find_named_party, merge_parties, parse_parties
-from bot.ranking import CaseProfile, rank_measures
-from bot.references import match_titles, referenced_numbers
+from bot.mediation import steps
+from bot.mediation.coaching import coach_position, is_non_answer
+from bot.mediation.common_ground import find_common_ground, join_names
+from bot.mediation.parties import find_named_party, merge_parties, parse_parties
+from bot.mediation.ranking import CaseProfile, rank_measures
+from bot.mediation.references import match_titles, referenced_numbers
 from bot.store.training import MAX_TRAINEE_LENGTH
 from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
 from bot.training.questioning import (

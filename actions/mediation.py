@@ -31,9 +31,9 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from bot.coaching import is_non_answer, reframe_hostility
-from bot.parties import find_named_party
-from bot.summary import PartyRecord, build_summary, suggest_channels
+from bot.mediation.coaching import is_non_answer, reframe_hostility
+from bot.mediation.parties import find_named_party
+from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.training.debrief import chat_messages
 from bot.training.record import training_record
 from bot.training.scoring import score_session

@@ -17,8 +17,8 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from bot import steps
-from bot.parties import looks_like_party_list
+from bot.mediation import steps
+from bot.mediation.parties import looks_like_party_list
 from bot.training.picking import brief_messages
 
 CANNOT_SKIP = {

@@ -13,9 +13,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from bot import steps
-from bot.analysis import Analyser
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.mediation import steps
+from bot.mediation.analysis import Analyser
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository

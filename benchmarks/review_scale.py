@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bot.mediation.steps import STEP_IDS
 from bot.review.exporters import sessions_to_csv
 from bot.review.queries import SessionFilter, iter_sessions, list_sessions
-from bot.steps import STEP_IDS
 from bot.store.db import get_engine
 from bot.store.migrate import upgrade
 from bot.store.models import MediationSession, Party, SessionTag, Statement

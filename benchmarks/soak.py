@@ -47,10 +47,10 @@ import requests
 from bench_results import publish
 from sqlalchemy import func, select
 
+from bot.mediation.steps import STEP_IDS
 from bot.model import ensure_model
 from bot.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
 from bot.settings import Settings
-from bot.steps import STEP_IDS
 from bot.store.db import session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import MediationSession

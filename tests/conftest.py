@@ -11,8 +11,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.analysis import Analyser
 from bot.knowledge import Knowledge, load_knowledge
+from bot.mediation.analysis import Analyser
 from bot.settings import PROJECT_ROOT
 from bot.store.migrate import upgrade
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, inspect, select
 
-from bot import steps
+from bot.mediation import steps
 from bot.store.db import get_engine, session_scope
 from bot.store.models import MediationSession, SessionMeasure
 from bot.store.transcript import events

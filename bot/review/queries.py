@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, inspect, or_, select, true
 
-from bot import steps
+from bot.mediation import steps
 from bot.store.db import get_engine, session_scope
 from bot.store.models import (
     MediationSession,

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot import steps
-from bot.analysis import Analysis
-from bot.common_ground import CommonGroundItem
-from bot.ranking import RankedMeasure
+from bot.mediation import steps
+from bot.mediation.analysis import Analysis
+from bot.mediation.common_ground import CommonGroundItem
+from bot.mediation.ranking import RankedMeasure
 from bot.store.db import session_scope
 from bot.store.models import (
     CommonGround,

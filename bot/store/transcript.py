@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
 
-from bot.steps import ACTION_STEPS
+from bot.mediation.steps import ACTION_STEPS
 from bot.store.db import get_engine
 
 # Metadata key under which the project's channels keep the text exactly as typed.

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.analysis import Analyser, Analysis
 from bot.knowledge.catalog import Measure
 from bot.knowledge.scenarios import KeyPoint, Scenario
+from bot.mediation.analysis import Analyser, Analysis
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.analysis import Analyser
 from bot.knowledge.scenarios import Scenario
+from bot.mediation.analysis import Analyser
 
 RANDOM_WORDS = re.compile(
     r"\b(random|surprise|any|anything|whatever|you (choose|pick|decide)|dealer'?s choice)\b",

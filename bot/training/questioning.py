@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from bot.analysis import Analysis
+from bot.mediation.analysis import Analysis
 from bot.training.matching import AnswerKey, Match, best_match
 
 # How much each kind of question is worth when the debrief scores questioning.

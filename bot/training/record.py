@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.analysis import Analyser
+from bot.mediation.analysis import Analyser
 from bot.store.models import MediationSession, TrainingMove
 from bot.training.scoring import AskedQuestion, NamedStatement, TrainingRecord
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.analysis import Analysis
 from bot.knowledge.catalog import Measure
 from bot.knowledge.debrief import Skill
+from bot.mediation.analysis import Analysis
 from bot.training.matching import AnswerKey, KeyItem, Match, best_match
 from bot.training.questioning import QUALITY_LABELS, QUALITY_WEIGHTS
 

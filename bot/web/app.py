@@ -14,7 +14,7 @@ from pathlib import Path
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot import steps
+from bot.mediation import steps
 from bot.settings import Settings
 from bot.store.repository import SessionRepository
 from bot.web.debrief import create_debrief_blueprint

@@ -15,9 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot import steps
 from bot.export import export_session
 from bot.knowledge.debrief import SKILL_IDS
+from bot.mediation import steps
 from bot.review.accounts import Accounts
 from bot.review.annotations import AnnotationError, Annotations
 from bot.review.dashboard import build_dashboard

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.analysis import analyser_for
+from bot.mediation.analysis import analyser_for
 from tests.conftest import KNOWLEDGE_DIR
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import steps
-from bot.coaching import coach_position, is_non_answer, reframe_hostility
-from bot.summary import PartyRecord, build_summary, suggest_channels
+from bot.mediation import steps
+from bot.mediation.coaching import coach_position, is_non_answer, reframe_hostility
+from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 
 
 def test_position_coaching_names_cues_and_asks_for_interest(analyser, knowledge):

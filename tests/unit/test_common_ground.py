@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.common_ground import find_common_ground, join_names
+from bot.mediation.common_ground import find_common_ground, join_names
 
 
 def test_shared_topic_with_evidence(analyser, knowledge):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parties import find_named_party, merge_parties, parse_parties
-from bot.references import match_titles, referenced_numbers
+from bot.mediation.parties import find_named_party, merge_parties, parse_parties
+from bot.mediation.references import match_titles, referenced_numbers
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_match_titles():
 
 
 def test_a_list_of_proper_names_is_told_from_a_farewell():
-    from bot.parties import looks_like_party_list
+    from bot.mediation.parties import looks_like_party_list
 
     for names in ("Elmoor, Harnow", "Republic of Kora and Sela", "Ost & West, Nordmark"):
         assert looks_like_party_list(names), names

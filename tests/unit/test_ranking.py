@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.ranking import CaseProfile, rank_measures
+from bot.mediation.ranking import CaseProfile, rank_measures
 
 
 def test_water_case_ranks_water_measures_first(analyser, knowledge):

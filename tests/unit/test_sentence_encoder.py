@@ -8,8 +8,8 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components import sentence_encoder
-from components.sentence_encoder import MAX_WORDPIECES, default_encoder
+from bot.mediation import encoder as sentence_encoder
+from bot.mediation.encoder import MAX_WORDPIECES, default_encoder
 from components.sentence_featurizer import SentenceEncoderFeaturizer
 
 # Ids and spans as Hugging Face's `tokenizers` 0.23.3 gives them for the model's own

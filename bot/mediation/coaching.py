@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.analysis import Analysis
 from bot.knowledge.lexicon import Topic
+from bot.mediation.analysis import Analysis
 
 # Hostile words -> the need they usually stand for (used to phrase the reframe).
 HOSTILITY_THEMES: tuple[tuple[frozenset[str], str], ...] = (

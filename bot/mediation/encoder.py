@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
+from bot.settings import PROJECT_ROOT
+
 MAX_WORDPIECES = 256  # long messages are read up to here; the rest gets no vector
 MAX_WORD_CHARS = 100  # BERT's limit: a longer "word" is one unknown piece
 ENCODER_DIR_VARIABLE = "CONCORDIA_ENCODER_DIR"
@@ -207,7 +209,7 @@ class SentenceEncoder:
 
 def model_dir() -> Path:
     """Where scripts/fetch-encoder.sh put the model (CONCORDIA_ENCODER_DIR overrides)."""
-    default = Path(__file__).resolve().parent.parent / "var" / "encoder" / "all-MiniLM-L6-v2"
+    default = PROJECT_ROOT / "var" / "encoder" / "all-MiniLM-L6-v2"
     return Path(os.environ.get(ENCODER_DIR_VARIABLE) or default)
 
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.analysis import Analysis
 from bot.knowledge.catalog import STAGE_LABELS, Measure
 from bot.knowledge.lexicon import Topic
+from bot.mediation.analysis import Analysis
 
 STAGE_BONUS = {"first_steps": 1.5, "deepening": 0.5, "institutionalising": 0.0}
 SHARED_TOPIC_WEIGHT = 2.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.analysis import Analysis
 from bot.knowledge.lexicon import Topic
+from bot.mediation.analysis import Analysis
 
 MAX_LEMMA_ITEMS = 4
 

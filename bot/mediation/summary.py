@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.common_ground import join_names
 from bot.knowledge.channels import Channel
+from bot.mediation.common_ground import join_names
 
 MAX_CHANNELS = 3
 
