@@ -18,7 +18,9 @@ from rasa_sdk.types import DomainDict
 from actions.session import (
     ANALYSER,
     KNOWLEDGE,
+    MEASURE_TEXTS,
     REPOSITORY,
+    SEMANTICS,
     SMALL_TALK_INTENTS,
     TOPIC_LABELS,
     TRAINING,
@@ -32,9 +34,10 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
+from actions.statements import handle_statement, judge
 from bot.mediation import steps
-from bot.mediation.coaching import coach_position, is_non_answer
-from bot.mediation.common_ground import find_common_ground, join_names
+from bot.mediation.coaching import is_non_answer
+from bot.mediation.common_ground import COMPATIBLE, Said, find_common_ground, join_names, sections
 from bot.mediation.parties import find_named_party, merge_parties, parse_parties
 from bot.mediation.ranking import CaseProfile, rank_measures
 from bot.mediation.references import match_titles, referenced_numbers
@@ -369,8 +372,9 @@ class ValidateInterestsForm(FormValidationAction):
         text = verbatim_text(tracker)
         pending = tracker.get_slot("pending_statement")
         keep_asking = {"interest_statement": None, "pending_statement": None}
+        chosen = None
         if pending and text.startswith("/") and intent in ("state_interest", "state_position"):
-            text = pending  # the user answered the clarifying question with a button
+            text, chosen = pending, intent  # the user answered the clarifying question
 
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
@@ -394,31 +398,11 @@ class ValidateInterestsForm(FormValidationAction):
             return keep_asking
         if intent in ("done", "deny"):
             return self._next_party(dispatcher, sid, parties, current)
-        if intent in SMALL_TALK_INTENTS:
+        if intent in SMALL_TALK_INTENTS and chosen is None:
             return keep_asking
-
-        party = (
-            find_named_party(text, parties)
-            or next((p for p in entity_values(tracker, "party") if p in parties), None)
-            or current
-        )
-        analysis = ANALYSER.analyse(text)
-        about = "" if party == current else f" (about {party})"
-        if intent == "state_position":
-            REPOSITORY.add_statement(sid, message_id(tracker), party, "position", analysis)
-            dispatcher.utter_message(text=coach_position(analysis, party, KNOWLEDGE.topics).text)
-        elif intent == "propose_option":
-            REPOSITORY.add_statement(sid, message_id(tracker), party, "option", analysis)
-            dispatcher.utter_message(
-                text=f"I've noted that as an option{about} for the measures step. "
-                f"Which interest of {party} would it serve?"
-            )
-        else:
-            REPOSITORY.add_statement(sid, message_id(tracker), party, "interest", analysis)
-            labels = [KNOWLEDGE.topics[t].label.lower() for t in analysis.topics]
-            topics = f" ({', '.join(labels)})" if labels else ""
-            dispatcher.utter_message(text=f"Noted as an interest of {party}{topics}.")
-        return keep_asking
+        decision = judge(tracker, text, parties, chosen)
+        events = handle_statement(dispatcher, tracker, text, decision, current or "", parties)
+        return {**keep_asking, **{e["name"]: e["value"] for e in events}}
 
     @staticmethod
     def _question(
@@ -492,8 +476,12 @@ class ValidateInterestsForm(FormValidationAction):
 
 
 # -- Step 4: common ground ----------------------------------------------------------------
-def _numbered(items: list[str]) -> str:
-    return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
+def _sectioned(items: list[tuple[str, str]]) -> str:
+    """Points under their kind's heading, numbered across headings ("remove 2")."""
+    return "\n".join(
+        f"{heading}:\n" + "\n".join(f"{number}. {text}" for number, text in points)
+        for heading, points in sections(items)
+    )
 
 
 class AskCommonGroundFeedback(Action):
@@ -517,28 +505,31 @@ class AskCommonGroundFeedback(Action):
             return events
         if tracker.get_slot("step") != "common_ground":
             events = enter_step(tracker, "common_ground")
-            interests: dict[str, list] = {p: [] for p in parties_of(tracker)}
-            for statement in REPOSITORY.statements(sid, kinds=("interest",)):
-                if statement.party in interests:
-                    interests[statement.party].append(statement.analysis)
-            found = find_common_ground(interests, KNOWLEDGE.topics)
+            parties = parties_of(tracker)
+            said = [
+                Said(s.party, s.kind, s.text)
+                for s in REPOSITORY.statements(sid, kinds=("interest", "position"))
+                if s.party in parties
+            ]
+            topics_of = {s.text: tuple(s.analysis.topics) for s in REPOSITORY.statements(sid)}
+            found = find_common_ground(said, parties, SEMANTICS, MEASURE_TEXTS, topics_of)
             REPOSITORY.propose_common_ground(sid, found)
             header = f"{steps.progress('common_ground')}."
             if not found:
                 dispatcher.utter_message(
-                    text=f"{header} I couldn't find shared interests in the words used so far. "
-                    "Do you see common ground? Tell me in your own words, or say “done”.",
+                    text=f"{header} I couldn't find needs the parties share in what was said "
+                    "so far. Do you see common ground? Tell me in your own words, or say “done”.",
                     buttons=[DONE_BUTTON],
                 )
                 return events
             dispatcher.utter_message(
-                text=f"{header} Here is what the parties seem to share, and why I think so:\n"
-                f"{_numbered([item.text for item in found])}"
+                text=f"{header} Here is what I found, and why:\n"
+                + _sectioned([(item.kind, item.text) for item in found])
             )
         else:
-            current = [c.text for c in REPOSITORY.common_ground(sid)]
+            current = [(c.kind, c.text) for c in REPOSITORY.common_ground(sid)]
             if current:
-                dispatcher.utter_message(text=f"The common ground so far:\n{_numbered(current)}")
+                dispatcher.utter_message(text=f"The common ground so far:\n{_sectioned(current)}")
         if is_training(tracker):
             dispatcher.utter_message(
                 text="Any other common ground? “remove 2” drops a point; “done” moves on.",
@@ -607,18 +598,26 @@ class ValidateCommonGroundForm(FormValidationAction):
 
 # -- Step 5: confidence-building measures ---------------------------------------------------
 def _case_profile(sid: str) -> CaseProfile:
+    """The case as ranking sees it: shared needs and contested ground first (their
+    statements, and points the user added), then every interest and option."""
     analyses = [s.analysis for s in REPOSITORY.statements(sid, kinds=("interest", "option"))]
-    shared = {
-        t for c in REPOSITORY.common_ground(sid) for t in (c.evidence or {}).get("topics", [])
-    }
-    return CaseProfile.from_analyses(analyses, shared)
+    points = [c for c in REPOSITORY.common_ground(sid) if c.kind != COMPATIBLE]
+    shared = {t for c in points for t in (c.evidence or {}).get("topics", [])}
+    priority = [
+        said["text"] for c in points for said in (c.evidence or {}).get("statements", [])
+    ] + [c.text for c in points if c.source == "user"]
+    return CaseProfile.from_analyses(analyses, shared, priority)
 
 
 def _propose_next_page(sid: str) -> list[str]:
     """Rank for this case, store the next few unseen measures, return their ids."""
     seen = [m.measure_id for m in REPOSITORY.measures(sid)]
     ranked = rank_measures(
-        KNOWLEDGE.measures.values(), _case_profile(sid), KNOWLEDGE.topics, exclude=seen
+        KNOWLEDGE.measures.values(),
+        _case_profile(sid),
+        KNOWLEDGE.topics,
+        exclude=seen,
+        semantics=SEMANTICS,
     )[:MEASURES_PER_PAGE]
     REPOSITORY.propose_measures(sid, ranked)
     return [r.measure.id for r in ranked]

@@ -31,7 +31,9 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
+from actions.statements import handle_statement, judge
 from bot.mediation.coaching import is_non_answer, reframe_hostility
+from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.training.debrief import chat_messages
@@ -131,16 +133,11 @@ class Clarify(Action):
             )
             return []
         if current_step(tracker) == "interests" and text.strip():
-            party = tracker.get_slot("current_party") or "this party"
-            dispatcher.utter_message(
-                text=f"I'm not sure how to read that. Is it something {party} needs or worries "
-                f"about (an interest), or something {party} demands (a position)?",
-                buttons=[
-                    {"title": "An interest", "payload": "/state_interest"},
-                    {"title": "A position", "payload": "/state_position"},
-                ],
-            )
-            return [SlotSet("pending_statement", text)]
+            # DIET was unsure; the meaning of the text may still be clear.
+            parties = parties_of(tracker)
+            party = tracker.get_slot("current_party") or (parties[0] if parties else "")
+            decision = judge(tracker, text, parties)
+            return handle_statement(dispatcher, tracker, text, decision, party, parties)
         where = progress_line(tracker)
         dispatcher.utter_message(
             text="Sorry, I'm not sure what you mean. Could you say it another way?"
@@ -179,7 +176,16 @@ class Summarise(Action):
             session_id=sid,
             topic=record.topic,
             parties=parties,
-            common_ground=[c.text for c in record.common_ground if c.status == "confirmed"],
+            common_ground=[
+                c.text
+                for c in record.common_ground
+                if c.status == "confirmed" and c.kind != CONTESTED
+            ],
+            contested=[
+                c.text
+                for c in record.common_ground
+                if c.status == "confirmed" and c.kind == CONTESTED
+            ],
             accepted=[m.title for m in record.measures if m.status == "accepted"],
             rejected=[m.title for m in record.measures if m.status == "rejected"],
             channels=suggest_channels(KNOWLEDGE.channels, case_topics),

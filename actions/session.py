@@ -16,7 +16,11 @@ from rasa_sdk.events import EventType, SlotSet
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.mediation import steps
 from bot.mediation.analysis import Analyser
-from bot.settings import Settings
+from bot.mediation.common_ground import MeasureText
+from bot.mediation.ranking import measure_text
+from bot.mediation.semantics import default_semantics
+from bot.mediation.statement_kind import KindClassifier
+from bot.settings import CACHE_DIR, NLU_DIR, Settings
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
 from bot.store.transcript import CLIENT_ID_KEY, VERBATIM_KEY
@@ -30,7 +34,11 @@ try:
 except KnowledgeError as exc:
     logger.error("Cannot start the action server: %s", exc)
     raise SystemExit(f"Cannot start the action server: {exc}") from None
-ANALYSER = Analyser(KNOWLEDGE.topics)
+# The semantic layer: one encoder per process, shared by every judgement below.
+SEMANTICS = default_semantics()
+ANALYSER = Analyser(KNOWLEDGE.topics, SEMANTICS)
+KIND_CLASSIFIER = KindClassifier.load_or_train(SEMANTICS, NLU_DIR, CACHE_DIR)
+MEASURE_TEXTS = [MeasureText(m.id, m.title, measure_text(m)) for m in KNOWLEDGE.measures.values()]
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 TRAINING = TrainingRepository(SETTINGS.database_url)
 # Training answer keys and the catalogue in matchable form, analysed once at start-up.
@@ -83,6 +91,12 @@ def message_id(tracker: Tracker) -> str:
         (e.get("timestamp") for e in reversed(tracker.events) if e.get("event") == "user"), 0
     )
     return f"{tracker.sender_id}:{stamp}"
+
+
+def intent_ranking(tracker: Tracker) -> list[dict]:
+    """DIET's ranking of intents for the latest message (empty for button payloads)."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking")
+    return [r for r in ranking if isinstance(r, dict)] if isinstance(ranking, list) else []
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -37,7 +37,13 @@ def session_to_dict(record: MediationSession, transcript: list[dict]) -> dict:
         "ended_at": _iso(record.ended_at),
         "parties": parties,
         "common_ground": [
-            {"text": c.text, "source": c.source, "status": c.status, "evidence": c.evidence}
+            {
+                "text": c.text,
+                "kind": c.kind,
+                "source": c.source,
+                "status": c.status,
+                "evidence": c.evidence,
+            }
             for c in record.common_ground
             if c.status != "removed"
         ],

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The labelled statements the statement-kind classifier learns from, and where its
+# weights are cached (keyed by a hash of those statements).
+NLU_DIR = PROJECT_ROOT / "data" / "nlu"
+CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 
 
 # Largest HTTP request body the Rasa server reads (Sanic's default is 100 MB).

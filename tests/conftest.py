@@ -37,7 +37,22 @@ def knowledge() -> Knowledge:
 
 @pytest.fixture(scope="session")
 def analyser(knowledge: Knowledge) -> Analyser:
+    """Topics from the lexicon alone: fast, and exact about which word matched."""
     return Analyser(knowledge.topics)
+
+
+@pytest.fixture(scope="session")
+def semantics():
+    """The real sentence encoder, loaded once for the whole run."""
+    from bot.mediation.semantics import default_semantics
+
+    return default_semantics()
+
+
+@pytest.fixture(scope="session")
+def semantic_analyser(knowledge: Knowledge, semantics) -> Analyser:
+    """Topics from meaning, as the action server reads statements."""
+    return Analyser(knowledge.topics, semantics)
 
 
 @pytest.fixture

@@ -17,11 +17,16 @@ SCHEMA = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["id", "label", "terms"],
+                "required": ["id", "label", "description", "terms"],
                 "additionalProperties": False,
                 "properties": {
                     "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
                     "label": {"type": "string", "minLength": 1},
+                    "description": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "minLength": 20},
+                    },
                     "terms": {
                         "type": "array",
                         "minItems": 1,
@@ -36,9 +41,12 @@ SCHEMA = {
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic: `descriptions` say what it means (matched by meaning), `terms` explain a match."""
+
     id: str
     label: str
     terms: tuple[str, ...]
+    descriptions: tuple[str, ...] = ()
 
 
 def load_lexicon(path: Path) -> dict[str, Topic]:
@@ -54,5 +62,7 @@ def load_lexicon(path: Path) -> dict[str, Topic]:
                     f"is already listed under topic {owner[term]!r}"
                 )
             owner[term] = entry["id"]
-        topics[entry["id"]] = Topic(entry["id"], entry["label"], tuple(entry["terms"]))
+        topics[entry["id"]] = Topic(
+            entry["id"], entry["label"], tuple(entry["terms"]), tuple(entry["description"])
+        )
     return topics

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.knowledge.lexicon import Topic
+from bot.mediation.semantics import Semantics
+from bot.mediation.topics import TopicTagger
 
 # Words that appear in almost every interest statement and so prove nothing shared.
 FILLER_LEMMAS = frozenset(
@@ -131,9 +133,13 @@ class Analysis:
 
 
 class Analyser:
-    """Holds the spaCy pipeline and topic matcher; build once per process."""
+    """Holds the spaCy pipeline and topic matcher; build once per process.
 
-    def __init__(self, topics: dict[str, Topic]) -> None:
+    With `semantics`, topics come from meaning (`bot/mediation/topics.py`) and the
+    lexicon's matches become their explanation; without it, from the lexicon alone.
+    """
+
+    def __init__(self, topics: dict[str, Topic], semantics: Semantics | None = None) -> None:
         import spacy
         from spacy.matcher import PhraseMatcher
 
@@ -148,6 +154,7 @@ class Analyser:
             patterns = list(self._nlp.pipe(topic.terms))
             # Terms are written in lemma form; match both the lemma and the lower form.
             self._matcher.add(topic.id, patterns)
+        self._tagger = TopicTagger(topics, semantics) if semantics is not None else None
 
     def analyse(self, text: str) -> Analysis:
         doc = self._nlp(text.lower())
@@ -167,10 +174,11 @@ class Analyser:
             if term not in found:
                 found.append(term)
         cues = tuple(dict.fromkeys(t.lower_ for t in doc if t.lower_ in POSITION_CUES))
+        lexical = {topic: tuple(terms) for topic, terms in sorted(topics.items())}
         return Analysis(
             text=text,
             lemmas=lemmas,
-            topics={topic: tuple(terms) for topic, terms in sorted(topics.items())},
+            topics=self._tagger.tag(text, lexical) if self._tagger else lexical,
             position_cues=cues,
         )
 
@@ -180,7 +188,8 @@ class Analyser:
 
 @functools.lru_cache(maxsize=2)
 def analyser_for(knowledge_dir: str) -> Analyser:
-    """The process-wide analyser for a knowledge folder (spaCy is loaded once)."""
+    """The process-wide analyser for a knowledge folder (spaCy and the encoder load once)."""
     from bot.knowledge.bundle import cached_knowledge
+    from bot.mediation.semantics import default_semantics
 
-    return Analyser(cached_knowledge(knowledge_dir).topics)
+    return Analyser(cached_knowledge(knowledge_dir).topics, default_semantics())

@@ -1,35 +1,183 @@
-"""Finding common ground: interests that two or more parties share.
+"""Common ground as a mediator means it, in three kinds, each with its evidence.
 
-Two kinds of evidence count: a topic from the lexicon that several parties'
-interests touch, and content words (lemmas) that several parties use. Every item
-keeps that evidence so the assistant can say *why* it thinks the ground is shared.
+- **Shared needs**: interests of different parties that mean the same thing (their
+  sentence vectors are closer than `SHARED_NEED_SIMILARITY`), stated once, in
+  neutral words.
+- **Compatible interests**: different needs that one catalogue measure can serve
+  together (electricity for one party, predictable releases for another): the
+  basis for a package.
+- **Contested ground**: the same object claimed by several parties (a territory,
+  a shoal, a volume of water). It is named as the issue to work on and never
+  presented as common ground.
+
+A shared word or topic alone is none of these: "both speak of 'release'" was
+offered as common ground by the lexical version this replaces.
+The thresholds are calibrated on the development cases (docs/architecture.md).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.knowledge.lexicon import Topic
-from bot.mediation.analysis import Analysis
+import numpy as np
 
-MAX_LEMMA_ITEMS = 4
+from bot.mediation.semantics import Semantics
+
+SHARED_NEED = "shared_need"
+COMPATIBLE = "compatible"
+CONTESTED = "contested"
+KINDS = (SHARED_NEED, COMPATIBLE, CONTESTED)
+KIND_HEADINGS = {
+    SHARED_NEED: "Shared needs",
+    COMPATIBLE: "Compatible interests (can be met together)",
+    CONTESTED: "Contested ground (the issues to work on, not common ground)",
+}
+
+SHARED_NEED_SIMILARITY = 0.45
+CONTESTED_SIMILARITY = 0.45
+MEASURE_FIT_SIMILARITY = 0.35
+MAX_COMPATIBLE = 3
+
+# A statement that claims something as one's own: two of these about the same thing clash.
+_CLAIM = re.compile(
+    r"\b(?:ours|our (?:own )?(?:land|territory|island|islands|waters|shoal|reef|valley|"
+    r"river|temple|sea|share|rights?)|belongs? to|sovereign(?:ty)?|historic(?:al)? rights?|"
+    r"rightful|never (?:give|hand|cede|accept|allow)|hand (?:it |them )?(?:back|over)|"
+    r"withdraw|pull (?:back|out)|leave (?:our|the)|control (?:of|over)|claim|"
+    r"part of (?:our|its)|our side of|no one else|exclusive|full control|entitled)\b",
+    re.IGNORECASE,
+)
+_OBJECT_STOP = frozenset(
+    [
+        "we",
+        "they",
+        "our",
+        "their",
+        "us",
+        "them",
+        "it",
+        "its",
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "never",
+        "must",
+        "should",
+        "will",
+        "would",
+        "can",
+        "could",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "any",
+        "all",
+        "every",
+        "both",
+        "each",
+        "other",
+        "own",
+        "from",
+        "by",
+        "as",
+        "so",
+        "if",
+        "than",
+        "then",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "very",
+        "more",
+        "most",
+        "less",
+        "only",
+        "also",
+        "just",
+        "immediately",
+        "now",
+        "again",
+        "back",
+        "over",
+        "out",
+        "up",
+        "down",
+        "side",
+        "sides",
+        "people",
+        "country",
+        "countries",
+        "government",
+        "always",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One recorded statement, as the common-ground analysis sees it."""
+
+    party: str
+    kind: str  # interest | position | option
+    text: str
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    id: str
+    title: str
+    text: str  # what the measure does, as compared with needs
 
 
 @dataclass(frozen=True)
 class CommonGroundItem:
+    kind: str
     text: str
     parties: tuple[str, ...]
-    topics: tuple[str, ...] = ()
-    shared_lemmas: tuple[str, ...] = ()
-    evidence: Mapping[str, tuple[str, ...]] | None = None
+    statements: tuple[Said, ...] = ()
+    similarity: float | None = None
+    measure: str | None = None
+    object: str | None = None
+    topics: tuple[str, ...] = field(default=())
 
     def as_evidence(self) -> dict:
         return {
+            "kind": self.kind,
             "parties": list(self.parties),
+            "statements": [
+                {"party": s.party, "kind": s.kind, "text": s.text} for s in self.statements
+            ],
+            "similarity": None if self.similarity is None else round(self.similarity, 3),
+            "measure": self.measure,
+            "object": self.object,
             "topics": list(self.topics),
-            "shared_lemmas": list(self.shared_lemmas),
-            "words_by_party": {p: list(w) for p, w in (self.evidence or {}).items()},
         }
 
 
@@ -49,53 +197,192 @@ def _subject(parties: Sequence[str], total: int) -> str:
     return join_names(parties)
 
 
+_PRONOUNS = {
+    "we": "they",
+    "i": "they",
+    "our": "their",
+    "my": "their",
+    "us": "them",
+    "me": "them",
+    "ours": "theirs",
+    "mine": "theirs",
+    "ourselves": "themselves",
+    "we're": "they're",
+    "we've": "they've",
+    "we'll": "they'll",
+    "we'd": "they'd",
+    "i'm": "they're",
+    "i've": "they've",
+}
+_PRONOUN = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PRONOUNS) + r")\b", re.IGNORECASE)
+
+
+def neutral_sentence(text: str, parties: Sequence[str], all_parties: Sequence[str]) -> str:
+    """One party's words said of all of `parties`: "We need our soldiers home" becomes
+    "Both India and China need their soldiers home"."""
+    body = text.strip().rstrip(".!?;: ")
+    for party in all_parties:
+        name = re.escape(party)
+        body = re.sub(rf"\b{name}(?:'s|’s)", "their", body, flags=re.IGNORECASE)
+        body = re.sub(rf"\b{name}\b", "they", body, flags=re.IGNORECASE)
+    body = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], body)
+    subject = _subject(parties, len(all_parties))
+    opener = re.match(r"(?i)(?:and |so |but )?they(?:'re| are)?\s+", body)
+    if opener and not body.lower().startswith(("they're", "they are")):
+        return f"{subject} {body[opener.end() :]}."
+    if opener:
+        return f"{subject} are {body[opener.end() :]}."
+    return f"{subject}: {body[0].lower() + body[1:] if body[:2] != body[:2].upper() else body}."
+
+
+def _object(a: str, b: str) -> str | None:
+    """The thing two claims share: their longest common content words, if any."""
+    words_a = [w for w in re.findall(r"[a-z][a-z'-]+", a.lower()) if w not in _OBJECT_STOP]
+    words_b = set(w for w in re.findall(r"[a-z][a-z'-]+", b.lower()) if w not in _OBJECT_STOP)
+    shared = [w for w in dict.fromkeys(words_a) if w in words_b or w.rstrip("s") in words_b]
+    return " ".join(shared[:3]) or None
+
+
+def _clusters(pairs: list[tuple[float, int, int]], limit: int) -> list[list[int]]:
+    """Group statements linked by strong pairs (strongest first); each statement once."""
+    group_of: dict[int, int] = {}
+    groups: list[list[int]] = []
+    for _, i, j in sorted(pairs, reverse=True):
+        gi, gj = group_of.get(i), group_of.get(j)
+        if gi is None and gj is None:
+            group_of[i] = group_of[j] = len(groups)
+            groups.append([i, j])
+        elif gi is None and gj is not None:
+            group_of[i] = gj
+            groups[gj].append(i)
+        elif gj is None and gi is not None:
+            group_of[j] = gi
+            groups[gi].append(j)
+    return groups[:limit]
+
+
 def find_common_ground(
-    interests: Mapping[str, Sequence[Analysis]], topics: Mapping[str, Topic]
+    statements: Sequence[Said],
+    parties: Sequence[str],
+    semantics: Semantics,
+    measures: Sequence[MeasureText] = (),
+    topics_of: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[CommonGroundItem]:
-    """Shared topics first (most parties, most words), then shared words."""
-    parties = [p for p, analyses in interests.items() if analyses]
-    total = len(interests)
-    items: list[tuple[tuple, CommonGroundItem]] = []
-    covered_terms: set[str] = set()
+    """Shared needs, then compatible interests, then contested ground."""
+    items: list[CommonGroundItem] = []
+    len(parties)
+    interests = [s for s in statements if s.kind == "interest" and s.party in parties]
+    claims = [s for s in statements if s.kind in ("position", "interest") and s.party in parties]
+    topics_of = topics_of or {}
 
-    for topic_id, topic in topics.items():
-        words = {
-            party: tuple(
-                dict.fromkeys(t for a in interests[party] for t in a.topics.get(topic_id, ()))
+    # -- contested: claims of different parties on the same thing ------------------------
+    contested_texts: set[str] = set()
+    if claims:
+        sims = semantics.similarities([c.text for c in claims], [c.text for c in claims])
+        pairs = []
+        for i in range(len(claims)):
+            for j in range(i + 1, len(claims)):
+                a, b = claims[i], claims[j]
+                if a.party == b.party or sims[i, j] < CONTESTED_SIMILARITY:
+                    continue
+                # Two demands on the same thing, or two claims of ownership, clash.
+                both_claim = bool(_CLAIM.search(a.text)) and bool(_CLAIM.search(b.text))
+                both_positions = a.kind == b.kind == "position"
+                if both_claim or (both_positions and _object(a.text, b.text)):
+                    pairs.append((float(sims[i, j]), i, j))
+        for group in _clusters(pairs, limit=3):
+            said = tuple(claims[k] for k in group)
+            who = tuple(dict.fromkeys(s.party for s in said))
+            obj = _object(said[0].text, said[1].text) or "the same thing"
+            contested_texts.update(s.text for s in said)
+            quotes = "; ".join(f"{s.party}: “{s.text}”" for s in said)
+            items.append(
+                CommonGroundItem(
+                    CONTESTED,
+                    f"{join_names(who)} both claim {obj}: the issue to work on ({quotes}).",
+                    who,
+                    said,
+                    float(np.mean([sims[i, j] for i in group for j in group if i < j])),
+                    object=obj,
+                )
             )
-            for party in parties
-        }
-        sharing = [p for p in parties if words[p]]
-        if len(sharing) < 2:
-            continue
-        evidence = {p: words[p] for p in sharing}
-        covered_terms.update(t for ws in evidence.values() for w in ws for t in w.split())
-        said = "; ".join(f"{p}: {', '.join(ws)}" for p, ws in evidence.items())
-        item = CommonGroundItem(
-            text=f"{_subject(sharing, total)} have interests in {topic.label.lower()} ({said}).",
-            parties=tuple(sharing),
-            topics=(topic_id,),
-            evidence=evidence,
-        )
-        items.append(((0, -len(sharing), -sum(map(len, evidence.values())), topic_id), item))
 
-    lemma_parties: dict[str, list[str]] = {}
-    for party in parties:
-        for lemma in sorted(frozenset().union(*(a.content_lemmas for a in interests[party]))):
-            lemma_parties.setdefault(lemma, []).append(party)
-    shared = [
-        (lemma, sharing)
-        for lemma, sharing in lemma_parties.items()
-        if len(sharing) >= 2 and lemma not in covered_terms
-    ]
-    shared.sort(key=lambda pair: (-len(pair[1]), pair[0]))
-    for lemma, sharing in shared[:MAX_LEMMA_ITEMS]:
-        item = CommonGroundItem(
-            text=f"{_subject(sharing, total)} speak of “{lemma}”.",
-            parties=tuple(sharing),
-            shared_lemmas=(lemma,),
-            evidence={p: (lemma,) for p in sharing},
-        )
-        items.append(((1, -len(sharing), 0, lemma), item))
+    # -- shared needs: interests of different parties that mean the same ---------------
+    shared_items: list[CommonGroundItem] = []
+    in_shared: set[int] = set()
+    if interests:
+        sims = semantics.similarities([s.text for s in interests], [s.text for s in interests])
+        pairs = [
+            (float(sims[i, j]), i, j)
+            for i in range(len(interests))
+            for j in range(i + 1, len(interests))
+            if interests[i].party != interests[j].party
+            and sims[i, j] >= SHARED_NEED_SIMILARITY
+            and not (interests[i].text in contested_texts and interests[j].text in contested_texts)
+        ]
+        for group in _clusters(pairs, limit=5):
+            said = tuple(interests[k] for k in group)
+            who = tuple(p for p in parties if any(s.party == p for s in said))
+            centre = max(group, key=lambda k: float(np.mean([sims[k, m] for m in group])))
+            in_shared.update(group)
+            found_topics = tuple(dict.fromkeys(t for s in said for t in topics_of.get(s.text, ())))
+            quotes = "; ".join(f"{s.party}: “{s.text}”" for s in said)
+            shared_items.append(
+                CommonGroundItem(
+                    SHARED_NEED,
+                    f"{neutral_sentence(interests[centre].text, who, parties)} ({quotes})",
+                    who,
+                    said,
+                    float(np.mean([sims[i, j] for i in group for j in group if i < j])),
+                    topics=found_topics,
+                )
+            )
 
-    return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+    # -- compatible: different needs one measure can serve together --------------------
+    compatible: list[CommonGroundItem] = []
+    rest = [k for k in range(len(interests)) if k not in in_shared]
+    if measures and len(rest) >= 2:
+        fit = semantics.similarities(
+            [interests[k].text for k in rest], [m.text for m in measures]
+        )  # (rest, measures)
+        candidates = []
+        for x in range(len(rest)):
+            for y in range(x + 1, len(rest)):
+                a, b = interests[rest[x]], interests[rest[y]]
+                if a.party == b.party:
+                    continue
+                both = np.minimum(fit[x], fit[y])
+                best = int(both.argmax())
+                if both[best] >= MEASURE_FIT_SIMILARITY:
+                    candidates.append((float(both[best]), x, y, best))
+        used: set[int] = set()
+        for score, x, y, best in sorted(candidates, reverse=True):
+            if x in used or y in used or len(compatible) >= MAX_COMPATIBLE:
+                continue
+            used.update((x, y))
+            a, b = interests[rest[x]], interests[rest[y]]
+            measure = measures[best]
+            compatible.append(
+                CommonGroundItem(
+                    COMPATIBLE,
+                    f"{a.party} (“{a.text}”) and {b.party} (“{b.text}”) need different things "
+                    f"that can be met together, for example through: {measure.title}.",
+                    (a.party, b.party),
+                    (a, b),
+                    score,
+                    measure=measure.id,
+                )
+            )
+    order = {SHARED_NEED: 0, COMPATIBLE: 1, CONTESTED: 2}
+    return sorted(shared_items + compatible + items, key=lambda item: order[item.kind])
+
+
+def sections(items: Sequence[tuple[str, str]]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Numbered (kind, text) items grouped under their headings, numbers kept global so
+    "remove 2" still means the second point shown."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for number, (kind, text) in enumerate(items, start=1):
+        grouped.setdefault(kind if kind in KIND_HEADINGS else SHARED_NEED, []).append(
+            (number, text)
+        )
+    return [(KIND_HEADINGS[k], grouped[k]) for k in KINDS if k in grouped]

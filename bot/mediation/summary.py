@@ -39,7 +39,10 @@ def build_summary(
     accepted: Sequence[str],
     rejected: Sequence[str],
     channels: Sequence[Channel],
+    contested: Sequence[str] = (),
 ) -> str:
+    """The closing text. `common_ground` holds shared needs and compatible interests;
+    `contested` the objects several parties claim, listed apart as issues to work on."""
     # Blocks are separated by blank lines so chat widgets (Markdown) keep them apart.
     blocks = ["Step 6 of 6: Agreement and next steps. Here is where you have arrived."]
     if topic:
@@ -59,6 +62,11 @@ def build_summary(
         )
     else:
         blocks.append("Common ground: none confirmed yet.")
+    if contested:
+        blocks.append(
+            "Still contested (issues to work on, not common ground): "
+            + " ".join(f"({i}) {text}" for i, text in enumerate(contested, start=1))
+        )
     blocks.append("Measures agreed: " + ("; ".join(accepted) if accepted else "none yet."))
     if rejected:
         blocks.append("Set aside: " + "; ".join(rejected))

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from bot.review.queries import SessionRow
 
+KIND_NAMES = {"shared_need": "Shared need", "compatible": "Compatible", "contested": "Contested"}
+
 CSV_COLUMNS = (
     "id",
     "sender_id",
@@ -74,7 +76,10 @@ def session_to_markdown(exported: dict, notes: Sequence[dict] | None = None) -> 
         lines.append("")
     if exported["common_ground"]:
         lines.append("## Common ground")
-        lines += [f"- {c['text']} ({c['status']})" for c in exported["common_ground"]]
+        lines += [
+            f"- {KIND_NAMES.get(c.get('kind'), 'Shared need')}: {c['text']} ({c['status']})"
+            for c in exported["common_ground"]
+        ]
         lines.append("")
     if exported["measures"]:
         lines.append("## Measures")

@@ -131,6 +131,9 @@ class CommonGround(Base):
     text = Column(Text, nullable=False)
     source = Column(String(16), nullable=False)  # assistant | user
     status = Column(String(16), nullable=False, default="proposed")  # proposed|confirmed|removed
+    # shared_need | compatible | contested (bot/mediation/common_ground.py); a user's own
+    # point is a shared need until they say otherwise.
+    kind = Column(String(16), nullable=False, default="shared_need", server_default="shared_need")
     evidence = Column(JSON, nullable=False, default=dict)
     message_id = Column(String(64))
     created_at = Column(DateTime, nullable=False, default=utcnow)

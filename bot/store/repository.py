@@ -250,6 +250,7 @@ class SessionRepository:
                         text=item.text,
                         source="assistant",
                         status="proposed",
+                        kind=item.kind,
                         evidence=item.as_evidence(),
                     )
                 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions import forms, mediation, navigation, session
+from actions import forms, mediation, navigation, session, statements
+from bot.mediation.statement_kind import KindDecision
 from tests.unit.rasa_helpers import make_tracker, run, slot_events, texts
 
 
@@ -144,7 +146,23 @@ def test_interests_positions_and_moving_on(repo, with_parties):
             with_parties, "Dryland must stop building the dam now", "state_position"
         ),
     )
-    assert "Dryland's position" in texts(messages)  # attributed to the party it names
+    # A demand made of Dryland during Riverland's turn is Riverland's position.
+    assert "Riverland's position" in texts(messages)
+    events, messages = run(
+        validator,
+        _interests_tracker(
+            with_parties, "Dryland's farmers need water for their fields", "state_interest"
+        ),
+    )
+    assert "Noted as an interest of Dryland" in texts(messages)  # plainly about Dryland
+    events, messages = run(
+        validator, _interests_tracker(with_parties, "accept 1", "accept_measure")
+    )
+    assert "measures come at step 5" in texts(messages)
+    events, messages = run(
+        validator, _interests_tracker(with_parties, "blorf snek wibble zorp", "state_interest")
+    )
+    assert "couldn't read that as English" in texts(messages)
 
     events, _ = run(validator, _interests_tracker(with_parties, "that's all", "done"))
     assert slot_events(events)["current_party"] == "Dryland"
@@ -160,17 +178,38 @@ def test_interests_positions_and_moving_on(repo, with_parties):
     stored = repo.statements(with_parties)
     assert [(s.party, s.kind) for s in stored] == [
         ("Riverland", "interest"),
-        ("Dryland", "position"),
+        ("Riverland", "position"),
+        ("Dryland", "interest"),
         ("Dryland", "interest"),
     ]
     assert stored[0].text == text  # exactly as typed
 
 
-def test_clarifying_fallback_records_the_original_text(repo, with_parties):
+def test_fallback_judges_by_meaning_and_asks_when_unsure(repo, with_parties):
+    # DIET unsure, the meaning plain: recorded without a question.
+    text = "Our herders need safe access to the summer pastures"
+    _events, messages = run(
+        mediation.Clarify(), _interests_tracker(with_parties, text, "nlu_fallback")
+    )
+    assert "Noted as an interest of Riverland" in texts(messages)
+    assert [s.text for s in repo.statements(with_parties)] == [text]
+
+
+def test_clarifying_question_records_the_original_text(repo, with_parties):
     tracker = _interests_tracker(with_parties, "the orchards by the old mill", "nlu_fallback")
-    events, messages = run(mediation.Clarify(), tracker)
+    events = statements.ask_interest_or_position(
+        CollectingDispatcher(), "the orchards by the old mill", "Riverland"
+    )
     assert slot_events(events)["pending_statement"] == "the orchards by the old mill"
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/state_interest", "/state_position"]
+    dispatcher = CollectingDispatcher()
+    unsure = KindDecision("unclear", 0.4, "uncertain")
+    events = statements.handle_statement(
+        dispatcher, tracker, "the orchards", unsure, "Riverland", []
+    )
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        "/state_interest",
+        "/state_position",
+    ]
     _, asked = run(
         forms.AskInterestStatement(),
         _interests_tracker(with_parties, "", None, slots={"pending_statement": "x"}),
@@ -192,8 +231,8 @@ def test_clarifying_fallback_records_the_original_text(repo, with_parties):
 def _record_interests(repo, sid, analyser):
     for i, (party, text) in enumerate(
         [
-            ("Riverland", "our farmers need the river for irrigation"),
-            ("Dryland", "we need the reservoir for drinking water"),
+            ("Riverland", "our farmers need the river's water to irrigate their fields"),
+            ("Dryland", "we need enough water from the river for our crops"),
         ]
     ):
         repo.add_statement(sid, f"seed-{i}", party, "interest", analyser.analyse(text))
@@ -209,7 +248,8 @@ def test_common_ground_found_edited_and_confirmed(repo, with_parties, analyser):
     }
     events, messages = run(forms.AskCommonGroundFeedback(), make_tracker("", None, slots))
     assert slot_events(events)["step"] == "common_ground"
-    assert "Both Riverland and Dryland have interests in water" in texts(messages)
+    assert "Shared needs:\n1. Both Riverland and Dryland" in texts(messages)
+    assert [c.kind for c in repo.common_ground(with_parties)] == ["shared_need"]
     assert repo.get(with_parties).furthest_step == "common_ground"
 
     validator = forms.ValidateCommonGroundForm()

@@ -1,40 +1,124 @@
+"""Common ground in three kinds, on small cases, with the real sentence encoder."""
+
 from __future__ import annotations
 
-from bot.mediation.common_ground import find_common_ground, join_names
+from bot.mediation.common_ground import (
+    COMPATIBLE,
+    CONTESTED,
+    SHARED_NEED,
+    MeasureText,
+    Said,
+    find_common_ground,
+    join_names,
+    neutral_sentence,
+    sections,
+)
+from bot.mediation.ranking import measure_text
+
+BORDER = [
+    Said("India", "position", "China must withdraw all its troops to the positions of April 2020."),
+    Said(
+        "India", "interest", "We need to know our soldiers will not be killed in surprise clashes."
+    ),
+    Said(
+        "India", "position", "The Galwan valley is Indian territory and we will never give it up."
+    ),
+    Said("China", "position", "India has to stop all construction near the line immediately."),
+    Said("China", "interest", "Our troops must not die in sudden confrontations along the line."),
+    Said("China", "position", "The Galwan valley belongs to China and always has."),
+]
 
 
-def test_shared_topic_with_evidence(analyser, knowledge):
-    interests = {
-        "Riverland": [analyser.analyse("Our farmers need the river for irrigation in summer")],
-        "Dryland": [analyser.analyse("The dam must keep our reservoir full for drinking water")],
-    }
-    items = find_common_ground(interests, knowledge.topics)
-    water = next(item for item in items if item.topics == ("water",))
-    assert water.parties == ("Riverland", "Dryland")
-    assert water.text.startswith("Both Riverland and Dryland")
-    evidence = water.as_evidence()
-    assert evidence["words_by_party"]["Riverland"] and evidence["words_by_party"]["Dryland"]
-    assert "river" in water.text and "reservoir" in water.text
+def _measures(knowledge):
+    return [MeasureText(m.id, m.title, measure_text(m)) for m in knowledge.measures.values()]
 
 
-def test_shared_words_outside_topics(analyser, knowledge):
-    interests = {
-        "A": [analyser.analyse("we want our children to grow up with dignity")],
-        "B": [analyser.analyse("dignity for the elders matters most")],
-    }
-    items = find_common_ground(interests, knowledge.topics)
-    assert any(item.shared_lemmas == ("dignity",) for item in items)
+def test_shared_need_is_named_once_in_neutral_words(semantics, knowledge):
+    items = find_common_ground(BORDER, ["India", "China"], semantics, _measures(knowledge))
+    shared = [i for i in items if i.kind == SHARED_NEED]
+    assert len(shared) == 1
+    need = shared[0]
+    assert need.parties == ("India", "China")
+    assert {s.party for s in need.statements} == {"India", "China"}
+    assert need.text.startswith("Both India and China")
+    neutral = need.text.split(" (")[0]
+    assert "their" in neutral and " our " not in neutral and " we " not in neutral
+    evidence = need.as_evidence()
+    assert evidence["kind"] == SHARED_NEED and evidence["similarity"] >= 0.45
+    assert len(evidence["statements"]) == 2
 
 
-def test_no_common_ground_when_nothing_is_shared(analyser, knowledge):
-    interests = {
-        "A": [analyser.analyse("safe fishing quotas")],
-        "B": [analyser.analyse("cheaper electricity")],
-        "C": [],
-    }
-    assert find_common_ground(interests, knowledge.topics) == []
+def test_a_claimed_object_is_contested_not_common_ground(semantics, knowledge):
+    items = find_common_ground(BORDER, ["India", "China"], semantics, _measures(knowledge))
+    contested = [i for i in items if i.kind == CONTESTED]
+    assert contested, items
+    claim = contested[0]
+    assert set(claim.parties) == {"India", "China"}
+    assert "galwan valley" in (claim.object or "")
+    assert "issue to work on" in claim.text
+    # The valley claims never appear in a shared need or a compatible pair.
+    valley = {s.text for s in claim.statements}
+    for item in items:
+        if item.kind != CONTESTED:
+            assert not valley & {s.text for s in item.statements}
 
 
-def test_three_parties_and_names():
+def test_different_needs_one_measure_serves_are_compatible(semantics, knowledge):
+    said = [
+        Said(
+            "Ethiopia",
+            "interest",
+            "We need electricity from the dam for the millions of homes without power.",
+        ),
+        Said(
+            "Sudan",
+            "interest",
+            "Our irrigation schemes need to know in advance how much water the dam will release.",
+        ),
+    ]
+    items = find_common_ground(said, ["Ethiopia", "Sudan"], semantics, _measures(knowledge))
+    assert [i.kind for i in items] == [COMPATIBLE]
+    pair = items[0]
+    assert pair.measure in knowledge.measures
+    assert (
+        "can be met together" in pair.text and knowledge.measures[pair.measure].title in pair.text
+    )
+
+
+def test_a_shared_word_alone_is_no_common_ground(semantics, knowledge):
+    said = [
+        Said(
+            "Egypt",
+            "interest",
+            "We fear the release of toxic stories in the press about our leaders.",
+        ),
+        Said(
+            "Sudan",
+            "interest",
+            "The release of prisoners from the last clashes matters to our families.",
+        ),
+    ]
+    items = find_common_ground(said, ["Egypt", "Sudan"], semantics)
+    assert [i for i in items if i.kind == SHARED_NEED] == []
+
+
+def test_neutral_sentence_and_sections():
+    assert (
+        neutral_sentence("We want our fishermen to come home safely.", ["A", "B"], ["A", "B"])
+        == "Both A and B want their fishermen to come home safely."
+    )
+    assert neutral_sentence(
+        "Egypt's farmers need water", ["Egypt", "Sudan"], ["Egypt", "Sudan"]
+    ) == ("Both Egypt and Sudan: their farmers need water.")
+    grouped = sections([(SHARED_NEED, "a"), (CONTESTED, "b"), (COMPATIBLE, "c")])
+    assert [heading.split(" ")[0] for heading, _ in grouped] == [
+        "Shared",
+        "Compatible",
+        "Contested",
+    ]
+    assert grouped[2][1] == [(2, "b")]  # numbers stay those shown, across headings
+
+
+def test_names():
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B", "C"]) == "A, B and C"

@@ -61,11 +61,22 @@ def test_session_lifecycle(database_url, analyser, knowledge):
     assert stored[0].analysis.topics["water"] == ("river",)
 
     repo.propose_common_ground(
-        sid, [CommonGroundItem("Both want water", ("Riverland", "Dryland"), topics=("water",))]
+        sid,
+        [
+            CommonGroundItem(
+                "shared_need", "Both want water", ("Riverland", "Dryland"), topics=("water",)
+            ),
+            CommonGroundItem(
+                "contested", "Both claim the dam", ("Riverland", "Dryland"), object="the dam"
+            ),
+        ],
     )
     repo.add_common_ground(sid, "Both want peace", "m3")
     repo.confirm_common_ground(sid)
-    assert [c.status for c in repo.common_ground(sid)] == ["confirmed", "confirmed"]
+    stored_ground = repo.common_ground(sid)
+    assert [c.status for c in stored_ground] == ["confirmed"] * 3
+    assert [c.kind for c in stored_ground] == ["shared_need", "contested", "shared_need"]
+    assert stored_ground[1].evidence["object"] == "the dam"
 
     case = CaseProfile.from_analyses([s.analysis for s in stored], {"water"})
     ranked = rank_measures(knowledge.measures.values(), case, knowledge.topics)[:3]

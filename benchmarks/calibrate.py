@@ -1,0 +1,217 @@
+"""Calibrate the semantic layer's settings on development data; prints figures.
+
+    .venv/bin/python -m benchmarks.calibrate [--model models/….tar.gz]
+
+- topic thresholds: against the training scenarios' labelled interests (text and cue);
+- the statement-kind blend (classifier weight, ask-below confidence): against the
+  dev cases and the old NLU hold-out (`tests/nlu/holdout.yml`, a dev set since it
+  was tuned against), with DIET's ranking from the trained model;
+- common-ground thresholds and measure ranking: against the dev cases, with their
+  gold kinds and parties (so each setting is judged on its own).
+
+Only `benchmarks/cases/dev` is used; the test split is for `eval_cases.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+from pathlib import Path
+
+import yaml
+
+from benchmarks.cases import Outcome, Tally, load_cases
+from bot.knowledge import load_knowledge
+from bot.mediation import common_ground, statement_kind, topics
+from bot.mediation.analysis import Analyser
+from bot.mediation.attribution import attribute
+from bot.mediation.common_ground import MeasureText, Said, find_common_ground
+from bot.mediation.ranking import CaseProfile, measure_text, rank_measures
+from bot.mediation.semantics import default_semantics
+from bot.mediation.statement_kind import KindClassifier, decide_kind, nlu_examples
+from bot.settings import CACHE_DIR, NLU_DIR, PROJECT_ROOT
+
+KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+
+
+def latest_model() -> Path:
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise SystemExit("No trained model in models/: run `make train` first")
+    return models[-1]
+
+
+def diet_rankings(model: Path, texts: list[str]) -> dict[str, list[dict]]:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    agent = Agent.load(str(model))
+
+    async def run() -> dict[str, list[dict]]:
+        out = {}
+        for text in texts:
+            parsed = await agent.parse_message(text)
+            out[text] = [
+                r for r in parsed.get("intent_ranking") or [] if r["name"] != "nlu_fallback"
+            ]
+        return out
+
+    return asyncio.run(run())
+
+
+def calibrate_topics(knowledge, semantics) -> None:
+    lexical = Analyser(knowledge.topics)
+    items = []
+    for path in sorted((KNOWLEDGE_DIR / "scenarios").glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for party in raw["parties"]:
+            for interest in party["interests"]:
+                for text in (interest["text"], interest.get("cue")):
+                    if text:
+                        items.append((text, set(interest["topics"]), lexical.analyse(text).topics))
+
+    def score(tag) -> tuple[float, float, float]:
+        tp = fp = fn = 0
+        for text, gold, lex in items:
+            got = set(tag(text, lex))
+            tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+        p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        return round(2 * p * r / max(p + r, 1e-9), 3), round(p, 3), round(r, 3)
+
+    print(f"Topics: {len(items)} labelled scenario sentences")
+    print(f"  lexical only: F1 {score(lambda t, lex: lex)} (F1, precision, recall)")
+    tagger = topics.TopicTagger(knowledge.topics, semantics)
+    print(f"  by meaning (current settings): F1 {score(tagger.tag)}")
+    best = []
+    for th, tt, margin in itertools.product(
+        (0.26, 0.3, 0.34, 0.38), (0.14, 0.18, 0.22), (0.08, 0.12, 0.16)
+    ):
+        tagger = topics.TopicTagger(knowledge.topics, semantics, th, tt, margin)
+        best.append((score(tagger.tag), th, tt, margin))
+    for row in sorted(best, reverse=True)[:3]:
+        print(
+            f"  grid: F1/P/R {row[0]} at threshold {row[1]}, with a term {row[2]}, margin {row[3]}"
+        )
+
+
+def dev_kind_items(cases) -> list[tuple[str, str, tuple[str, ...]]]:
+    items = [(s.text, s.kind, c.parties) for c in cases for s in c.statements]
+    holdout = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+    tmp = Path("/tmp/concordia-holdout-dev")
+    tmp.mkdir(exist_ok=True)
+    (tmp / "holdout.yml").write_text(holdout.read_text(encoding="utf-8"), encoding="utf-8")
+    items += [(text, kind, ()) for text, kind in nlu_examples(tmp)]
+    return items
+
+
+def calibrate_kind(classifier, semantics, rankings, items) -> None:
+    print(f"Statement kind: {len(items)} dev items (dev cases + old hold-out)")
+    rows = []
+    chosen = statement_kind.ASK_BELOW
+    for weight, ask in itertools.product((0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0), (0.0, 0.45)):
+        statement_kind.ASK_BELOW = ask
+        right = sum(
+            decide_kind(text, classifier, rankings[text], semantics.words, names, weight).kind
+            == kind
+            for text, kind, names in items
+        )
+        rows.append((round(right / len(items), 3), weight, ask))
+    statement_kind.ASK_BELOW = chosen
+    for acc, weight, ask in sorted(rows, reverse=True)[:6]:
+        print(f"  accuracy {acc} with classifier weight {weight}, ask below {ask}")
+    diet_only = next(r for r in rows if r[1] == 0.0 and r[2] == 0.0)[0]
+    clf_only = next(r for r in rows if r[1] == 1.0 and r[2] == 0.0)[0]
+    print(f"  DIET alone {diet_only}; classifier alone {clf_only}")
+
+
+def simulate(case, semantics, knowledge, measures, analyser) -> Outcome:
+    """The domain's judgements on a case with its gold kinds (common ground and ranking)."""
+    said = [
+        Said(s.belongs_to, s.kind, s.text)
+        for s in case.statements
+        if s.kind in ("interest", "position") and s.belongs_to
+    ]
+    found = find_common_ground(said, list(case.parties), semantics, measures)
+    analyses = [
+        analyser.analyse(s.text) for s in case.statements if s.kind in ("interest", "option")
+    ]
+    points = [f for f in found if f.kind != common_ground.COMPATIBLE]
+    profile = CaseProfile.from_analyses(
+        analyses, priority_texts=[s.text for f in points for s in f.statements]
+    )
+    ranked = rank_measures(
+        knowledge.measures.values(), profile, knowledge.topics, semantics=semantics
+    )
+    return Outcome(
+        stored={s.text: (s.kind, s.belongs_to) for s in case.statements if s.kind != "none"},
+        shared=[frozenset(s.text for s in f.statements) for f in found if f.kind == "shared_need"],
+        compatible=[
+            frozenset(s.text for s in f.statements) for f in found if f.kind == "compatible"
+        ],
+        measures=[r.measure.id for r in ranked],
+    )
+
+
+def calibrate_ground(cases, semantics, knowledge, analyser) -> None:
+    measures = [MeasureText(m.id, m.title, measure_text(m)) for m in knowledge.measures.values()]
+    print(f"Common ground and ranking: {len(cases)} dev cases, gold kinds and parties")
+    rows = []
+    for shared, contested in itertools.product(
+        (0.45, 0.5, 0.55, 0.6, 0.65), (0.4, 0.45, 0.5, 0.55)
+    ):
+        common_ground.SHARED_NEED_SIMILARITY, common_ground.CONTESTED_SIMILARITY = shared, contested
+        tally = Tally()
+        for case in cases:
+            tally.add(case, simulate(case, semantics, knowledge, measures, analyser))
+        f = tally.figures()
+        rows.append(
+            (
+                f["shared_need_recall"],
+                f["shared_need_precision"],
+                f["contested_as_shared"],
+                f["measure_fit_top3"],
+                shared,
+                contested,
+            )
+        )
+    for row in rows:
+        print(
+            f"  shared ≥{row[4]}, contested ≥{row[5]}: recall {row[0]}, precision {row[1]}, "
+            f"contested-as-shared {row[2]}, measure fit {row[3]}"
+        )
+
+
+def attribution_check(cases) -> None:
+    right = total = 0
+    for case in cases:
+        for s in case.statements:
+            if s.kind == "none":
+                continue
+            total += 1
+            right += attribute(s.text, s.kind, s.turn, case.parties) == s.belongs_to
+    print(f"Attribution with gold kinds on dev cases: {right}/{total}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None)
+    args = parser.parse_args()
+    knowledge = load_knowledge(KNOWLEDGE_DIR)
+    semantics = default_semantics()
+    analyser = Analyser(knowledge.topics, semantics)
+    cases = load_cases("dev")
+    calibrate_topics(knowledge, semantics)
+    attribution_check(cases)
+    classifier = KindClassifier.load_or_train(semantics, NLU_DIR, CACHE_DIR)
+    items = dev_kind_items(cases)
+    rankings = diet_rankings(args.model or latest_model(), sorted({t for t, _, _ in items}))
+    calibrate_kind(classifier, semantics, rankings, items)
+    calibrate_ground(cases, semantics, knowledge, analyser)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""What kind of statement a message is: an interest, a position, an option, or none.
+
+The DIET intent alone mistook "Almost all of Egypt's fresh water comes from the
+Nile, so a drought … could leave our farmers without water" for an option. The
+decision here has three layers, in order:
+
+1. **Guards.** Commands, navigation words, measure references ("accept 1") and
+   small talk are never statements, whatever the classifiers say; text that is
+   not readable English (gibberish, another language) is asked about.
+2. **A classifier over sentence vectors**: logistic regression on the encoder's
+   vectors of the project's own labelled statements (`data/nlu/`), so a
+   statement is judged by what it means, not by its words.
+3. **The DIET intent as one input**: the two probability vectors are blended with
+   a weight calibrated on the development set (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.mediation.semantics import Semantics
+
+KINDS = ("interest", "position", "option", "none")
+INTENT_KIND = {
+    "state_interest": "interest",
+    "state_position": "position",
+    "propose_option": "option",
+}
+# Intents whose examples teach the classifier what is *not* a statement.
+NONE_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "affirm",
+        "deny",
+        "thank",
+        "bot_challenge",
+        "help",
+        "restart",
+        "start_mediation",
+        "start_training",
+        "done",
+        "where_are_we",
+        "go_back",
+        "skip_step",
+        "accept_measure",
+        "reject_measure",
+        "more_measures",
+        "out_of_scope",
+    }
+)
+# Calibrated on the development set (benchmarks/calibrate_kind.py): share of the
+# classifier in the blend, and the confidence under which the user is asked.
+CLASSIFIER_WEIGHT = 0.6
+ASK_BELOW = 0.45
+
+_ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+_COMMAND = re.compile(
+    r"^\s*(?:ok(?:ay)?\s*,?\s*)?(?:done|skip|next|next step|next party|go back|back|restart|"
+    r"start over|stop|quit|exit|bye|goodbye|help|undo|that'?s (?:all|it)|finished|"
+    r"nothing (?:else|more)|no more|move on|continue|where are we|what now|menu|"
+    r"repeat(?: that)?|can you repeat(?: that)?|say (?:that|it) again)\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+_MEASURE_REFERENCE = re.compile(
+    r"^\s*(?:i\s+)?(?:accept|reject|take|choose|pick|select|agree to|decline|drop|keep|"
+    r"more|show more|another|option|measure|number|no\.?|#)\s*(?:measure|option|number|no\.?|#)?"
+    r"\s*(?:\d+|one|two|three|four|five|all|both|none|them|it|those|these|measures|options)?"
+    r"(?:\s*(?:,|and|&)\s*\d+)*\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+_SMALL_TALK = re.compile(
+    r"^\s*(?:hi|hello|hey|thanks?|thank you(?: very much)?|cheers|ok(?:ay)?|yes|yeah|yep|no|"
+    r"nope|sure|fine|great|cool|alright|right|good|nice|hmm+|um+|uh+|lol|sorry|"
+    r"got it|i see|understood|good (?:morning|afternoon|evening))\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+# English function words: a sentence of five or more words with none of them is not
+# English, even when its words are in the encoder's (multilingual-ish) vocabulary.
+_FUNCTION_WORDS = """the a an of to and or in on at for with from by as is are was were be been
+it its we our us they their them he she his her i my me you your this that these those not no
+do does did have has had will would can could must should need needs want wants but so if than
+then there what which who how why all any some more"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+@dataclass(frozen=True)
+class KindDecision:
+    """The kind, how sure, and why: `reason` is one of guard names or "meaning"."""
+
+    kind: str  # interest | position | option | none | unclear
+    confidence: float
+    reason: str
+    scores: Mapping[str, float] | None = None
+
+    @property
+    def is_statement(self) -> bool:
+        return self.kind in ("interest", "position", "option")
+
+
+def guard(text: str) -> str | None:
+    """The reason `text` is plainly not a statement, or None."""
+    if _COMMAND.match(text):
+        return "command"
+    if _MEASURE_REFERENCE.match(text):
+        return "measure reference"
+    if _SMALL_TALK.match(text):
+        return "small talk"
+    return None
+
+
+def unreadable(text: str, english: frozenset[str], names: Iterable[str] = ()) -> bool:
+    """True for gibberish or another language: too few of its words are English words.
+
+    `english` is a word list (the encoder's whole-word vocabulary); party names are
+    not counted either way, so "Durnholt needs water" reads as English.
+    """
+    body = text
+    for name in names:
+        body = re.sub(re.escape(name), " ", body, flags=re.IGNORECASE)
+    letters = [c for c in body if c.isalpha()]
+    if letters and sum(1 for c in letters if _LATIN.match(c)) / len(letters) < 0.5:
+        return True  # another script: Arabic, Chinese, Cyrillic…
+    words = [w.lower() for w in _WORD.findall(body)]
+    if not words:
+        return False
+    known = sum(1 for w in words if w in english or w.split("'")[0] in english)
+    if len(words) >= 5 and not any(w in FUNCTION_WORDS for w in words):
+        return True
+    if len(words) <= 2:
+        return known == 0 and all(len(w) > 3 for w in words)
+    return known / len(words) < 0.6
+
+
+def nlu_examples(folder: Path) -> list[tuple[str, str]]:
+    """(text, kind) pairs from Rasa NLU files: the three statement intents and the
+    intents that are not statements (labelled "none")."""
+    import yaml
+
+    pairs: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            intent = block.get("intent")
+            kind = INTENT_KIND.get(intent) or ("none" if intent in NONE_INTENTS else None)
+            if kind is None:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    pairs.append((_ENTITY.sub(r"\1", line[2:]).strip(), kind))
+    return pairs
+
+
+class KindClassifier:
+    """Logistic regression over sentence vectors; weights cached on disk by data hash."""
+
+    def __init__(self, semantics: Semantics, weights: np.ndarray, bias: np.ndarray) -> None:
+        self._semantics = semantics
+        self._weights = weights  # (384, 4)
+        self._bias = bias  # (4,)
+
+    @classmethod
+    def train(cls, semantics: Semantics, examples: Sequence[tuple[str, str]]) -> KindClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        x = semantics.matrix(text for text, _ in examples)
+        y = np.array([KINDS.index(kind) for _, kind in examples])
+        model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+        model.fit(x, y)
+        weights = np.zeros((x.shape[1], len(KINDS)), dtype=np.float32)
+        bias = np.full(len(KINDS), -1e4, dtype=np.float32)  # a kind with no examples never wins
+        for column, label in enumerate(model.classes_):
+            weights[:, label] = model.coef_[column]
+            bias[label] = model.intercept_[column]
+        return cls(semantics, weights, bias)
+
+    @classmethod
+    def load_or_train(
+        cls, semantics: Semantics, nlu_folder: Path, cache_dir: Path
+    ) -> KindClassifier:
+        examples = nlu_examples(nlu_folder)
+        digest = hashlib.sha256(json.dumps(examples).encode("utf-8")).hexdigest()[:16]
+        cache = cache_dir / f"statement-kind-{digest}.npz"
+        if cache.is_file():
+            stored = np.load(cache)
+            return cls(semantics, stored["weights"], stored["bias"])
+        classifier = cls.train(semantics, examples)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(".tmp.npz")
+        np.savez(partial, weights=classifier._weights, bias=classifier._bias)
+        partial.replace(cache)
+        return classifier
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        logits = self._semantics.vector(text) @ self._weights + self._bias
+        exp = np.exp(logits - logits.max())
+        exp /= exp.sum()
+        return {kind: float(p) for kind, p in zip(KINDS, exp, strict=True)}
+
+
+def intent_probabilities(ranking: Sequence[Mapping]) -> dict[str, float]:
+    """DIET's intent ranking folded into the four kinds (all other intents are "none")."""
+    scores = dict.fromkeys(KINDS, 0.0)
+    for entry in ranking:
+        name, confidence = entry.get("name"), float(entry.get("confidence") or 0.0)
+        scores[INTENT_KIND.get(str(name), "none")] += confidence
+    total = sum(scores.values())
+    return {k: v / total for k, v in scores.items()} if total > 0 else {}
+
+
+def decide_kind(
+    text: str,
+    classifier: KindClassifier,
+    intent_ranking: Sequence[Mapping] = (),
+    english: frozenset[str] = frozenset(),
+    names: Iterable[str] = (),
+    classifier_weight: float = CLASSIFIER_WEIGHT,
+) -> KindDecision:
+    """The kind of `text`, from the guards, its meaning and (if given) DIET's ranking."""
+    reason = guard(text)
+    if reason:
+        return KindDecision("none", 1.0, reason)
+    if english and unreadable(text, english, names):
+        return KindDecision("unclear", 1.0, "unreadable")
+    scores = classifier.probabilities(text)
+    diet = intent_probabilities(intent_ranking)
+    if diet:
+        scores = {
+            k: classifier_weight * scores[k] + (1 - classifier_weight) * diet[k] for k in KINDS
+        }
+    kind = max(scores, key=scores.__getitem__)
+    confidence = scores[kind]
+    if confidence < ASK_BELOW:
+        return KindDecision("unclear", confidence, "uncertain", scores)
+    return KindDecision(kind, confidence, "meaning", scores)

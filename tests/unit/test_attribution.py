@@ -1,0 +1,54 @@
+"""Whose statement: a demand made of another party stays with the speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.mediation.attribution import attribute
+
+BORDER = ["India", "China"]
+NILE = ["Ethiopia", "Egypt", "Sudan"]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text"),
+    [
+        ("India", "China must withdraw all its troops to the positions of April 2020."),
+        ("China", "India has to stop all construction near the line immediately."),
+        # mirror images: the same demands, the other way round
+        ("China", "India must withdraw all its troops to the positions of April 2020."),
+        ("India", "China has to stop all construction near the line immediately."),
+        ("Egypt", "they have to sign a binding agreement before the next filling"),
+        ("Sudan", "Ethiopia should share the dam's operating rules with us."),
+    ],
+)
+def test_a_demand_of_another_party_is_the_speakers_position(speaker, text):
+    parties = BORDER if speaker in BORDER else NILE
+    assert attribute(text, "position", speaker, parties) == speaker
+
+
+def test_a_demand_typed_as_an_interest_still_stays_with_the_speaker():
+    text = "China needs to pull its troops back before anything else"
+    assert attribute(text, "interest", "India", BORDER) == "India"
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "owner"),
+    [
+        ("Ethiopia", "Sudan's farmers need predictable flows for their irrigation.", "Sudan"),
+        ("Ethiopia", "The farmers of Sudan depend on the river staying regular.", "Sudan"),
+        ("India", "China wants a calm border so its economy can keep growing.", "China"),
+        ("Egypt", "Sudan needs to know the dam is safe.", "Sudan"),
+        # the speaker's own needs, even when another party is named
+        ("Egypt", "Almost all of Egypt's fresh water comes from the Nile.", "Egypt"),
+        ("Egypt", "Our farmers fear what Ethiopia's dam will do in a drought.", "Egypt"),
+        ("Sudan", "We need Ethiopia to tell us when the gates open.", "Sudan"),
+    ],
+)
+def test_an_interest_plainly_about_another_party_moves_to_it(speaker, text, owner):
+    assert attribute(text, "interest", speaker, NILE + BORDER) == owner
+
+
+def test_options_are_the_speakers():
+    text = "Ethiopia could share daily gauge data with both downstream states."
+    assert attribute(text, "option", "Egypt", NILE) == "Egypt"

@@ -1,0 +1,115 @@
+"""Statement kind: guards, the classifier over sentence vectors, DIET as one input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.mediation.statement_kind import (
+    KindClassifier,
+    decide_kind,
+    guard,
+    intent_probabilities,
+    nlu_examples,
+    unreadable,
+)
+from bot.settings import NLU_DIR
+
+EGYPT = (
+    "Almost all of Egypt's fresh water comes from the Nile, so a drought during the "
+    "filling could leave our farmers without water."
+)
+
+
+@pytest.fixture(scope="module")
+def classifier(semantics, tmp_path_factory):
+    return KindClassifier.load_or_train(semantics, NLU_DIR, tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("accept 1", "measure reference"),
+        ("Accept 2 and 3", "measure reference"),
+        ("reject option two", "measure reference"),
+        ("done", "command"),
+        ("Done.", "command"),
+        ("ok, next", "command"),
+        ("where are we?", "command"),
+        ("thanks!", "small talk"),
+        ("ok", "small talk"),
+    ],
+)
+def test_commands_and_measure_references_are_never_statements(classifier, text, reason):
+    assert guard(text) == reason
+    decision = decide_kind(text, classifier)
+    assert decision.kind == "none" and not decision.is_statement
+    # not even when DIET is sure it is an interest
+    sure = [{"name": "state_interest", "confidence": 0.99}]
+    assert decide_kind(text, classifier, sure).kind == "none"
+
+
+def test_the_egypt_sentence_is_an_interest_even_when_diet_says_option(classifier, semantics):
+    diet = [
+        {"name": "propose_option", "confidence": 0.62},
+        {"name": "state_interest", "confidence": 0.35},
+        {"name": "state_position", "confidence": 0.03},
+    ]
+    decision = decide_kind(EGYPT, classifier, diet, semantics.words, ["Egypt", "Ethiopia"])
+    assert decision.kind == "interest", decision
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("China must withdraw all its troops to the positions of April 2020.", "position"),
+        ("We will never accept a quota below thirty percent.", "position"),
+        ("What if both navies agreed safe distances at sea?", "option"),
+        ("Our fishermen have nowhere else to earn a living.", "interest"),
+    ],
+)
+def test_kinds_by_meaning(classifier, semantics, text, kind):
+    assert decide_kind(text, classifier, (), semantics.words).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asdkj qwe zxcv plorp",
+        "Nous voulons de l'eau pour nos agriculteurs et nos villes",
+        "نريد المياه لمزارعينا",
+        "我们需要水",
+    ],
+)
+def test_gibberish_and_other_languages_are_asked_about(classifier, semantics, text):
+    assert unreadable(text, semantics.words)
+    decision = decide_kind(text, classifier, (), semantics.words)
+    assert (decision.kind, decision.reason) == ("unclear", "unreadable")
+
+
+def test_party_names_do_not_make_english_unreadable(semantics):
+    assert not unreadable(
+        "Durnholt needs water for Qessarin", semantics.words, ["Durnholt", "Qessarin"]
+    )
+    assert not unreadable("Our herders need the pastures", semantics.words)
+
+
+def test_training_data_and_intent_folding():
+    examples = nlu_examples(NLU_DIR)
+    kinds = {kind for _, kind in examples}
+    assert kinds == {"interest", "position", "option", "none"}
+    assert not any("](" in text for text, _ in examples)  # entity markup removed
+    folded = intent_probabilities(
+        [
+            {"name": "state_interest", "confidence": 0.5},
+            {"name": "greet", "confidence": 0.3},
+            {"name": "done", "confidence": 0.2},
+        ]
+    )
+    assert folded["interest"] == pytest.approx(0.5) and folded["none"] == pytest.approx(0.5)
+
+
+def test_weights_are_cached_by_data(semantics, tmp_path):
+    first = KindClassifier.load_or_train(semantics, NLU_DIR, tmp_path)
+    assert len(list(tmp_path.glob("statement-kind-*.npz"))) == 1
+    again = KindClassifier.load_or_train(semantics, NLU_DIR, tmp_path)
+    assert again.probabilities(EGYPT) == pytest.approx(first.probabilities(EGYPT))
