@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install browser nginx cluster bench soak audit run train validate shell lint test test-stories test-nlu test-unit \
+.PHONY: install browser nginx cluster bench eval-cases calibrate soak audit run train validate shell lint test test-stories test-nlu test-unit \
         test-integration db-upgrade clean
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
@@ -71,6 +71,12 @@ bench: install                ## benchmarks (figures, not tests) into benchmarks
 	$(BIN)/python benchmarks/nlu_quality.py --write
 	$(BIN)/python benchmarks/nlu_crossval.py --write
 	$(BIN)/python benchmarks/training_time.py --write
+
+eval-cases: install train      ## 24 real cases typed through a real stack: kind, party, common ground, measures
+	$(BIN)/python benchmarks/eval_cases.py --write
+
+calibrate: install train       ## the semantic layer's thresholds on dev data (figures only)
+	$(BIN)/python benchmarks/calibrate.py
 
 soak: install                 ## 100 users over 10 minutes on a real stack; figures into benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/soak.py --write

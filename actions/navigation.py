@@ -17,8 +17,10 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
+from actions.statements import statement_instead
 from bot.mediation import steps
 from bot.mediation.parties import looks_like_party_list
+from bot.mediation.statement_kind import misread_command
 from bot.training.picking import brief_messages
 
 CANNOT_SKIP = {
@@ -190,6 +192,14 @@ def _answers_the_parties_question(tracker: Tracker) -> bool:
     )
 
 
+def _misread_statement(tracker: Tracker) -> bool:
+    """A party's statement DIET took for "goodbye" or "restart" while interests are taken."""
+    confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
+    return current_step(tracker) == "interests" and misread_command(
+        verbatim_text(tracker), confidence
+    )
+
+
 class Goodbye(Action):
     def name(self) -> str:
         return "action_goodbye"
@@ -198,6 +208,8 @@ class Goodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         sid = session_id(tracker)
+        if _misread_statement(tracker):
+            return statement_instead(dispatcher, tracker)
         if _answers_the_parties_question(tracker):
             # Not a farewell: the names asked for, misread. They are checked as the form
             # checks them (Rasa would not re-validate a slot this action sets).
@@ -220,6 +232,8 @@ class Restart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _misread_statement(tracker):
+            return statement_instead(dispatcher, tracker)
         sid = session_id(tracker)
         if sid:
             REPOSITORY.finish(sid, "abandoned")

@@ -19,7 +19,9 @@ from actions.session import (
     SEMANTICS,
     intent_ranking,
     message_id,
+    parties_of,
     session_id,
+    verbatim_text,
 )
 from bot.mediation.attribution import attribute
 from bot.mediation.coaching import coach_position
@@ -61,6 +63,16 @@ def ask_interest_or_position(
         ],
     )
     return [SlotSet("pending_statement", text)]
+
+
+def statement_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Read the latest message as a statement of the current party (DIET misread it)."""
+    parties = parties_of(tracker)
+    current = tracker.get_slot("current_party") or (parties[0] if parties else "")
+    text = verbatim_text(tracker)
+    return handle_statement(
+        dispatcher, tracker, text, judge(tracker, text, parties), current, parties
+    )
 
 
 def handle_statement(

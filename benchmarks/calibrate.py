@@ -1,6 +1,6 @@
 """Calibrate the semantic layer's settings on development data; prints figures.
 
-    .venv/bin/python -m benchmarks.calibrate [--model models/….tar.gz]
+    .venv/bin/python benchmarks/calibrate.py [--model models/….tar.gz]
 
 - topic thresholds: against the training scenarios' labelled interests (text and cue);
 - the statement-kind blend (classifier weight, ask-below confidence): against the
@@ -21,8 +21,8 @@ import logging
 from pathlib import Path
 
 import yaml
+from cases import Outcome, Tally, load_cases
 
-from benchmarks.cases import Outcome, Tally, load_cases
 from bot.knowledge import load_knowledge
 from bot.mediation import common_ground, statement_kind, topics
 from bot.mediation.analysis import Analyser

@@ -1,63 +1,24 @@
 """Scoring intent predictions: per-intent figures and a confusion matrix in Markdown.
 
 Shared by the held-out report (nlu_quality.py) and cross-validation (nlu_crossval.py)
-so both print the same way.
+so both print the same way. Parsing and scoring come from `bot/nlu_report.py`, the
+computation `make test-nlu` gates on.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
+from bot.nlu_report import FALLBACK, Prediction, intent_report, predict
 
-FALLBACK = "nlu_fallback"
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One parse: what the pipeline answered, and DIET's own best guess behind it."""
-
-    intent: str  # the answer, `nlu_fallback` included
-    best: str  # DIET's top intent (the answer unless the fallback took over)
-    confidence: float  # of `best`
-    margin: float  # `best`'s confidence minus the runner-up's
+__all__ = ["FALLBACK", "Prediction", "intent_report", "predict_full"]
 
 
 def predict_full(model: Path, texts: list[str], what: str) -> list[Prediction]:
-    """Parse each text with Rasa's full NLU pipeline (fallback included)."""
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-    agent = Agent.load(str(model))
-
-    async def run() -> list[Prediction]:
-        out = []
-        for text in tqdm(texts, desc=f"parsing {what}", unit="msg", file=sys.stderr):
-            parsed = await agent.parse_message(text)
-            intent = (parsed.get("intent") or {}).get("name") or "none"
-            ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
-            if not ranking:  # an empty message: nothing to rank
-                out.append(Prediction(intent, FALLBACK, 0.0, 0.0))
-                continue
-            second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-            out.append(
-                Prediction(
-                    intent,
-                    ranking[0]["name"],
-                    ranking[0]["confidence"],
-                    ranking[0]["confidence"] - second,
-                )
-            )
-        return out
-
-    return asyncio.run(run())
+    """Parse each text with Rasa's full NLU pipeline (the same parse the gate uses)."""
+    return predict(model, texts, progress=f"parsing {what}")
 
 
 def with_fallback(predictions: list[Prediction], threshold: float, ambiguity: float) -> list[str]:
@@ -72,27 +33,6 @@ def with_fallback(predictions: list[Prediction], threshold: float, ambiguity: fl
         else p.best
         for p in predictions
     ]
-
-
-def intent_report(gold: list[str], predicted: list[str]) -> dict:
-    """Precision, recall and F1 per gold intent; macro F1 is their mean."""
-    pairs = list(zip(gold, predicted, strict=True))
-    per_intent = {}
-    for label in sorted(set(gold)):
-        tp = sum(1 for g, p in pairs if g == p == label)
-        fp = sum(1 for g, p in pairs if p == label and g != label)
-        fn = sum(1 for g, p in pairs if g == label and p != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-    confusions = Counter((g, p) for g, p in pairs if g != p)
-    return {
-        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent),
-        "accuracy": sum(g == p for g, p in pairs) / len(pairs),
-        "per_intent": per_intent,
-        "confusions": confusions.most_common(12),
-    }
 
 
 def per_intent_table(report: dict) -> list[str]:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 from bench_results import publish
 from intent_eval import (
     SWEEP,
@@ -37,8 +36,13 @@ from intent_eval import (
     with_fallback,
 )
 
+from bot.nlu_report import read_examples
+
 ROOT = Path(__file__).resolve().parent.parent
-HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+# The held-out set, never looked at error by error; the old hold-out was tuned
+# against (lines moved into training) and is now a development set.
+HOLDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+DEV = ROOT / "tests" / "nlu" / "holdout.yml"
 CASINO = ROOT.parent / "shared" / "eval" / "casino"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN, END = "<!-- nlu-quality:begin -->", "<!-- nlu-quality:end -->"
@@ -54,14 +58,7 @@ class Example:
 
 
 def holdout_examples(path: Path = HOLDOUT) -> list[Example]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    examples = []
-    for block in document["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                examples.append(Example(ENTITY.sub(r"\1", line[2:]).strip(), block["intent"]))
-    return examples
+    return [Example(e.text, e.label) for e in read_examples(path)]
 
 
 def casino_examples(folder: Path = CASINO) -> list[Example]:
@@ -100,10 +97,13 @@ def markdown(model: Path, holdout: dict, casino: dict, fallback: tuple) -> str:
         BEGIN,
         f"### NLU quality ({date.today().isoformat()}, {platform.machine()}, model `{model.name}`)",
         "",
-        "Held-out intents (`tests/nlu/holdout.yml`, never trained on): macro F1 "
+        "Held-out intents (`tests/nlu/heldout.yml`, written apart from the training data "
+        "and never looked at error by error): macro F1 "
         f"**{holdout['macro_f1']:.3f}** (target ≥ 0.92), accuracy {holdout['accuracy']:.3f} "
-        "(mean over the 24 intents; `rasa test nlu` also counts `nlu_fallback` as a class, "
-        "so `make test-nlu` prints a slightly lower figure).",
+        f"(mean over the {len(holdout['per_intent'])} intents, `nlu_fallback` a miss). "
+        "`make test-nlu` gates on this same computation (`bot/nlu_report.py`). The old "
+        "hold-out, `tests/nlu/holdout.yml`, was tuned against and is now a development set: "
+        f"macro F1 {holdout['dev_macro_f1']:.3f} there.",
         "",
         *per_intent_table(holdout),
     ]
@@ -161,9 +161,17 @@ def main() -> int:
     casino = casino_examples()
     gold = [e.label for e in held]
     held_parses = predict_full(model, [e.text for e in held], "held-out")
+    dev = holdout_examples(DEV)
+    dev_parses = predict_full(model, [e.text for e in dev], "dev (old hold-out)")
     casino_parses = predict_full(model, [e.text for e in casino], "CaSiNo")
     predicted = [p.intent for p in held_parses]
-    holdout = {**intent_report(gold, predicted), "pairs": (gold, predicted)}
+    holdout = {
+        **intent_report(gold, predicted),
+        "pairs": (gold, predicted),
+        "dev_macro_f1": intent_report([e.label for e in dev], [p.intent for p in dev_parses])[
+            "macro_f1"
+        ],
+    }
     external = casino_report(casino, [p.intent for p in casino_parses])
     threshold, ambiguity = fallback_setting(ROOT / "config.yml")
     check_replay(held_parses + casino_parses, threshold, ambiguity)

@@ -312,37 +312,21 @@ def cmd_test_stories(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_test_nlu(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.nlu_report import read_intent_report
+    """Gate on the held-out intents, computed exactly as benchmarks/nlu_quality.py reports."""
+    from bot.nlu_report import evaluate, weakest
 
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-    out = settings.root / "results" / "nlu-holdout"
-    subprocess.run(
-        [
-            rasa_executable(),
-            "test",
-            "nlu",
-            "--model",
-            str(model),
-            "--nlu",
-            str(settings.root / "tests" / "nlu" / "holdout.yml"),
-            "--out",
-            str(out),
-        ],
-        cwd=settings.root,
-        env=settings.child_env(),
-        check=True,
-    )
-    scores = read_intent_report(out / "intent_report.json")
+    heldout = settings.root / "tests" / "nlu" / "heldout.yml"
+    report, _ = evaluate(model, heldout)
     print(
-        f"Held-out NLU: macro F1 {scores.macro_f1:.3f}, weighted F1 "
-        f"{scores.weighted_f1:.3f}, accuracy {scores.accuracy:.3f} "
-        f"(threshold: macro F1 >= {args.min_f1:.2f})"
+        f"Held-out NLU ({heldout.name}, {model.name}): macro F1 {report['macro_f1']:.3f}, "
+        f"accuracy {report['accuracy']:.3f} (threshold: macro F1 >= {args.min_f1:.2f})"
     )
-    print("Weakest intents: " + ", ".join(f"{n} {f:.2f}" for n, f in scores.worst()))
-    if scores.macro_f1 < args.min_f1:
+    print("Weakest intents: " + ", ".join(f"{n} {f:.2f}" for n, f in weakest(report)))
+    if report["macro_f1"] < args.min_f1:
         print(
-            f"FAILED: macro F1 {scores.macro_f1:.3f} is below {args.min_f1:.2f}; "
-            f"see {out / 'intent_errors.json'}",
+            f"FAILED: macro F1 {report['macro_f1']:.3f} is below {args.min_f1:.2f}; "
+            "run benchmarks/nlu_quality.py for the per-intent table",
             file=sys.stderr,
         )
         return 1

@@ -62,11 +62,24 @@ def train_command(root: Path, models_dir: Path) -> list[str]:
     ]
 
 
+def ensure_statement_classifier() -> None:
+    """Train and cache the statement-kind weights if the labelled statements changed."""
+    from bot.mediation.semantics import default_semantics
+    from bot.mediation.statement_kind import KindClassifier
+    from bot.settings import CACHE_DIR, NLU_DIR
+
+    KindClassifier.load_or_train(default_semantics(), NLU_DIR, CACHE_DIR)
+
+
 def ensure_model(
     root: Path, models_dir: Path, force: bool = False, env: dict | None = None
 ) -> Path:
-    """Return the model for the current inputs, training it first if it is missing."""
+    """Return the model for the current inputs, training it first if it is missing.
+
+    The statement-kind classifier's weights (bot/mediation/statement_kind.py) are made
+    here too, so that an action server never spends its start-up training them."""
     path = model_path(root, models_dir)
+    ensure_statement_classifier()
     if path.exists() and not force:
         print(
             f"Model is up to date: {path.relative_to(root) if path.is_relative_to(root) else path}"

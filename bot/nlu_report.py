@@ -1,42 +1,122 @@
-"""Reading Rasa's intent report and judging it against a threshold."""
+"""Intent quality on a labelled NLU file: one computation for the gate and the report.
+
+`make test-nlu` (`concordia test nlu`) and `benchmarks/nlu_quality.py` both parse
+every example with the trained model's full NLU pipeline (the fallback included)
+and score it here, so the figure the gate judges is the figure RESULTS.md reports.
+(They used to differ: `rasa test nlu` counts `nlu_fallback` as a class of its own,
+and printed 0.894 where the benchmark printed 0.898 for the same model.)
+
+Macro F1 is the mean F1 over the file's gold intents; a message answered with
+`nlu_fallback` counts as a miss for its gold intent.
+"""
 
 from __future__ import annotations
 
-import json
+import asyncio
+import logging
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-NON_INTENT_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+FALLBACK = "nlu_fallback"
+_ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @dataclass(frozen=True)
-class IntentScores:
-    macro_f1: float
-    weighted_f1: float
-    accuracy: float
-    per_intent: dict[str, float]
-
-    def worst(self, count: int = 5) -> list[tuple[str, float]]:
-        return sorted(self.per_intent.items(), key=lambda pair: pair[1])[:count]
+class Example:
+    text: str
+    label: str
 
 
-def read_intent_report(path: Path) -> IntentScores:
-    """Parse `intent_report.json` written by `rasa test nlu`."""
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path} not found: run `rasa test nlu` first") from None
-    per_intent = {
-        name: float(scores["f1-score"])
-        for name, scores in report.items()
-        if name not in NON_INTENT_KEYS and isinstance(scores, dict)
+@dataclass(frozen=True)
+class Prediction:
+    intent: str  # the answer, `nlu_fallback` included
+    best: str  # DIET's top intent (the answer unless the fallback took over)
+    confidence: float  # of `best`
+    margin: float  # `best`'s confidence minus the runner-up's
+
+
+def read_examples(path: Path) -> list[Example]:
+    """(text, intent) pairs of a Rasa NLU file, entity markup removed."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    examples = []
+    for block in document.get("nlu") or []:
+        if "intent" not in block:
+            continue
+        for line in str(block.get("examples", "")).splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                examples.append(Example(_ENTITY.sub(r"\1", line[2:]).strip(), block["intent"]))
+    return examples
+
+
+def predict(model: Path, texts: list[str], progress: str | None = None) -> list[Prediction]:
+    """Parse each text with Rasa's full NLU pipeline (fallback included)."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    agent = Agent.load(str(model))
+
+    async def run() -> list[Prediction]:
+        out = []
+        for index, text in enumerate(texts):
+            if progress and index % 100 == 0:
+                print(f"{progress}: {index}/{len(texts)}", flush=True)
+            parsed = await agent.parse_message(text)
+            intent = (parsed.get("intent") or {}).get("name") or "none"
+            ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+            if not ranking:  # an empty message: nothing to rank
+                out.append(Prediction(intent, FALLBACK, 0.0, 0.0))
+                continue
+            second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+            out.append(
+                Prediction(
+                    intent,
+                    ranking[0]["name"],
+                    ranking[0]["confidence"],
+                    ranking[0]["confidence"] - second,
+                )
+            )
+        return out
+
+    return asyncio.run(run())
+
+
+def intent_report(gold: list[str], predicted: list[str]) -> dict:
+    """Precision, recall and F1 per gold intent; macro F1 is their mean."""
+    pairs = list(zip(gold, predicted, strict=True))
+    per_intent = {}
+    for label in sorted(set(gold)):
+        tp = sum(1 for g, p in pairs if g == p == label)
+        fp = sum(1 for g, p in pairs if p == label and g != label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_intent[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    confusions = Counter((g, p) for g, p in pairs if g != p)
+    return {
+        "macro_f1": sum(v["f1"] for v in per_intent.values()) / len(per_intent),
+        "accuracy": sum(g == p for g, p in pairs) / len(pairs),
+        "per_intent": per_intent,
+        "confusions": confusions.most_common(12),
     }
-    accuracy = report.get("accuracy")
-    if isinstance(accuracy, dict):  # older Rasa wrote micro avg instead
-        accuracy = accuracy.get("f1-score")
-    return IntentScores(
-        macro_f1=float(report["macro avg"]["f1-score"]),
-        weighted_f1=float(report["weighted avg"]["f1-score"]),
-        accuracy=float(accuracy if accuracy is not None else report["micro avg"]["f1-score"]),
-        per_intent=per_intent,
-    )
+
+
+def evaluate(model: Path, path: Path, progress: str | None = None) -> tuple[dict, list[Prediction]]:
+    """The intent report of `model` on the NLU file at `path`, and the raw parses."""
+    examples = read_examples(path)
+    predictions = predict(model, [e.text for e in examples], progress)
+    report = intent_report([e.label for e in examples], [p.intent for p in predictions])
+    return report, predictions
+
+
+def weakest(report: dict, count: int = 5) -> list[tuple[str, float]]:
+    return sorted(
+        ((name, v["f1"]) for name, v in report["per_intent"].items()), key=lambda kv: kv[1]
+    )[:count]

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,3 +254,43 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
         print("All processes stopped.", flush=True)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def scratch_stack(
+    workdir: Path, log_dir: Path | None = None, web: bool = False
+) -> Iterator[Settings]:
+    """A throwaway stack for benchmarks and tests: its own SQLite database in `workdir`,
+    free loopback ports, the current model (trained if needed); stopped on exit."""
+    from bot.model import ensure_model
+    from bot.store.migrate import upgrade
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'concordia.db'}",
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    settings = Settings.from_env(env)
+    upgrade(settings.database_url)
+    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    stack = Stack(settings, log_dir=log_dir)
+    specs = [action_server_spec(settings), rasa_server_spec(settings, model)]
+    if web:
+        specs.append(web_app_spec(settings))
+    try:
+        for spec in specs:
+            stack.start(spec)
+        stack.wait_healthy(timeout=300)
+        yield settings
+    finally:
+        stack.stop()

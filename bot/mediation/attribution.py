@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# A demand or obligation put on the subject: the speaker's position, not the subject's need.
+# An obligation put on the subject: the speaker's demand, not the subject's need.
 _DEMAND = re.compile(
-    r"\b(?:must|has to|have to|had to|should|shall|ought to|needs? to(?!\s+(?:know|be sure|"
-    r"feel|have|plan|see|understand|trust|be able|rely|count|feed|protect|keep|survive|live|"
-    r"earn|sell|reach|get|irrigate|fish|grow))|is to|are to|"
-    r"will have to|is required to|are required to|is obliged to|cannot be allowed)\b",
+    r"\b(?:must|has to|have to|had to|should|shall|ought to|is to|are to|will have to|"
+    r"is required to|are required to|is obliged to|cannot be allowed)\b",
+    re.IGNORECASE,
+)
+# "China needs to pull back" is a demand of China too; "Serbs in the north need to move
+# freely" is the Serbs' need. So "need to" is a demand only of the party by its name.
+_NEED_TO = re.compile(
+    r"\bneeds? to(?!\s+(?:know|be sure|feel|have|plan|see|understand|trust|be able|rely|"
+    r"count|feed|protect|keep|survive|live|earn|sell|reach|get|irrigate|fish|grow))\b",
     re.IGNORECASE,
 )
 # Verbs and phrases that state a need, fear or concern of their subject.
@@ -26,26 +31,52 @@ _NEED = re.compile(
     r"are worried|is afraid|are afraid|is concerned|are concerned|cares?|hopes?|"
     r"requires?|lives? (?:from|off|on)|counts? on|is desperate|are desperate|"
     r"cannot afford|can't afford|is struggling|are struggling|suffers?|is losing|"
-    r"are losing|has lost|have lost|would lose|could lose|is short of|are short of)\b",
+    r"are losing|has lost|have lost|would lose|could lose|is short of|are short of|"
+    r"makes? (?:a|their|its) living|earns? (?:a|their|its) living)\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[.;:!?]|,\s*(?:but|so|and|because|while|whereas)\b|\b(?:but|because)\b")
 _LEAD = re.compile(
     r"^\s*(?:i think|we know|we understand|we accept that|we recognise that|"
-    r"we recognize that|to be fair,?|in fairness,?|honestly,?|of course,?|the)\s+",
+    r"we recognize that|to be fair,?|in fairness,?|honestly,?|of course,?|the)\s+(?:that\s+)?",
     re.IGNORECASE,
 )
 _POSSESSOR = r"(?:'s|’s|'|’)?"
 
 
+_DEMONYM_ENDINGS = "(?:s|n|ns|an|ans|ian|ians|ese|i|is|ic|ish|ar|ars)?"
+# Words of a party's name too general to stand for it ("the United …", "… Republic").
+_GENERIC_WORDS = """united republic kingdom states state union people peoples government
+democratic federal islamic arab north south east west new the and of"""
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def name_pattern(party: str) -> str:
+    """A regular expression for `party` and the words that stand for it: "Thai" for
+    Thailand, "Chinese" for China, "Serbs" for Serbia, "European" for the European
+    Union, "the refugees" for Rohingya refugees. Capital cities and regions
+    ("Beijing", "the people of Hull") are not recognised."""
+    forms = {re.escape(party)}
+    words = party.split()
+    if len(words) == 1:
+        stems = {party, party.rstrip("aeiou"), party.removesuffix("land"), party.removesuffix("ia")}
+        forms |= {re.escape(stem) + _DEMONYM_ENDINGS for stem in stems if len(stem) >= 4}
+    else:
+        forms |= {
+            re.escape(word) + (_DEMONYM_ENDINGS if word[:1].isupper() else "")
+            for word in words
+            if len(word) >= 4 and word.casefold() not in _GENERIC
+        }
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+
+
 def _subject_end(head: str, party: str) -> int | None:
-    """Where `party` (or its people: "Sudan's farmers", "the farmers of Sudan") ends as
-    the subject that opens `head`, or None when the sentence does not open with it."""
-    name = re.escape(party)
+    """Where `party` (or its people: "Sudan's farmers", "the farmers of Sudan", "Thai
+    villagers") ends as the subject that opens `head`, or None when it does not."""
+    name = name_pattern(party)
     found = re.match(
-        rf"(?:the\s+)?(?:{name}{_POSSESSOR}(?=\W)|(?:[\w-]+\s+){{1,3}}(?:of|in|from)\s+{name}\b)",
+        rf"(?i:the\s+)?(?:{name}{_POSSESSOR}(?=\W)|(?i:[\w-]+\s+){{1,3}}(?i:of|in|from)\s+{name}\b)",
         head,
-        re.IGNORECASE,
     )
     return found.end() if found else None
 
@@ -63,7 +94,8 @@ def attribute(text: str, kind: str, speaker: str, parties: Sequence[str]) -> str
         if end is None:
             continue
         rest = first_clause[end:]
-        if _DEMAND.search(rest):
+        by_name = re.fullmatch(rf"(?i:the\s+)?{re.escape(party)}", first_clause[:end])
+        if _DEMAND.search(rest) or (by_name and _NEED_TO.search(rest)):
             return speaker  # "Sudan needs to accept…" is a demand made of Sudan
         if _NEED.search(rest):
             return party

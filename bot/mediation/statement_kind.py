@@ -60,6 +60,14 @@ NONE_INTENTS = frozenset(
 # classifier in the blend, and the confidence under which the user is asked.
 CLASSIFIER_WEIGHT = 0.6
 ASK_BELOW = 0.45
+# A demand put on someone else ("China must withdraw…") or a claim of right is a
+# position whatever its length; both classifiers sometimes read a long one as an
+# interest, so the cue adds this much to "position" before the scores are renormalised.
+POSITION_CUE_WEIGHT = 0.5
+# "We need…", "we fear…", "our farmers depend…": a speaker's own need, a mark of an interest.
+INTEREST_CUE_WEIGHT = 0.2
+# DIET's reading of a long message as "restart" or "goodbye" is obeyed only above this.
+COMMAND_CONFIDENCE = 0.9
 
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _COMMAND = re.compile(
@@ -80,6 +88,26 @@ _SMALL_TALK = re.compile(
     r"^\s*(?:hi|hello|hey|thanks?|thank you(?: very much)?|cheers|ok(?:ay)?|yes|yeah|yep|no|"
     r"nope|sure|fine|great|cool|alright|right|good|nice|hmm+|um+|uh+|lol|sorry|"
     r"got it|i see|understood|good (?:morning|afternoon|evening))\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+_DEMAND_OF_OTHER = re.compile(
+    r"^(?!\s*(?:we|i|our|my|let'?s|let us)\b)[^,;.?]{1,60}?\b(?:must|has to|have to|should|"
+    r"will have to|is required to|are required to|ought to|needs to)\s+"
+    r"(?!be able|know|feel|understand|see|have)\w+",
+    re.IGNORECASE,
+)
+_CLAIM = re.compile(
+    r"\b(?:ha(?:s|ve) (?:every|the|a) right|remains? (?:ours|theirs|\w+ territory)|"
+    r"non-negotiable|not up for negotiation|not negotiable|will never (?:accept|allow|agree|"
+    r"give|hand|withdraw|recognise|recognize)|we will not (?:accept|allow|withdraw)|"
+    r"no (?:one|other country) (?:else )?(?:has|may)|only\b.{0,80}\bwill be (?:admitted|"
+    r"readmitted|allowed|accepted))",
+    re.IGNORECASE,
+)
+_OWN_NEED = re.compile(
+    r"^\s*(?:(?:we|i)\s+(?:really\s+|also\s+|simply\s+)?(?:need|fear|worry|depend|rely|hope|"
+    r"long|care|are (?:afraid|worried|concerned|desperate))|our\s+(?:[\w-]+\s+){0,3}"
+    r"(?:depends?|relies|rely|needs?|fears?|worry|worries|are (?:afraid|worried)))\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -116,6 +144,22 @@ def guard(text: str) -> str | None:
     if _SMALL_TALK.match(text):
         return "small talk"
     return None
+
+
+def position_cue(text: str) -> bool:
+    """A demand made of someone else, or a claim of right: the marks of a position."""
+    return bool(_DEMAND_OF_OTHER.search(text) or _CLAIM.search(text))
+
+
+def misread_command(text: str, confidence: float) -> bool:
+    """A long message that is no command, which DIET read as "restart" or "goodbye"
+    without near-certainty: obeying would throw the conversation away, so it is read
+    as a statement instead ("The 4.6 square kilometres … remain Thai" was a restart)."""
+    return (
+        guard(text) != "command"
+        and len(_WORD.findall(text)) >= 6
+        and (confidence < COMMAND_CONFIDENCE)
+    )
 
 
 def unreadable(text: str, english: frozenset[str], names: Iterable[str] = ()) -> bool:
@@ -161,6 +205,16 @@ def nlu_examples(folder: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+FEATURES_VERSION = 3  # part of the cache key: change it when `features` changes
+
+
+def features(semantics: Semantics, text: str) -> np.ndarray:
+    """The sentence vector and the message's length: commands and small talk are
+    short, so a long sentence the vector alone finds unfamiliar is not read as one."""
+    words = len(_WORD.findall(text))
+    return np.append(semantics.vector(text), np.float32([words <= 3, words <= 6]))
+
+
 class KindClassifier:
     """Logistic regression over sentence vectors; weights cached on disk by data hash."""
 
@@ -173,7 +227,7 @@ class KindClassifier:
     def train(cls, semantics: Semantics, examples: Sequence[tuple[str, str]]) -> KindClassifier:
         from sklearn.linear_model import LogisticRegression
 
-        x = semantics.matrix(text for text, _ in examples)
+        x = np.vstack([features(semantics, text) for text, _ in examples])
         y = np.array([KINDS.index(kind) for _, kind in examples])
         model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
         model.fit(x, y)
@@ -189,7 +243,9 @@ class KindClassifier:
         cls, semantics: Semantics, nlu_folder: Path, cache_dir: Path
     ) -> KindClassifier:
         examples = nlu_examples(nlu_folder)
-        digest = hashlib.sha256(json.dumps(examples).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(
+            json.dumps([FEATURES_VERSION, examples]).encode("utf-8")
+        ).hexdigest()[:16]
         cache = cache_dir / f"statement-kind-{digest}.npz"
         if cache.is_file():
             stored = np.load(cache)
@@ -202,7 +258,7 @@ class KindClassifier:
         return classifier
 
     def probabilities(self, text: str) -> dict[str, float]:
-        logits = self._semantics.vector(text) @ self._weights + self._bias
+        logits = features(self._semantics, text) @ self._weights + self._bias
         exp = np.exp(logits - logits.max())
         exp /= exp.sum()
         return {kind: float(p) for kind, p in zip(KINDS, exp, strict=True)}
@@ -238,6 +294,12 @@ def decide_kind(
         scores = {
             k: classifier_weight * scores[k] + (1 - classifier_weight) * diet[k] for k in KINDS
         }
+    if position_cue(text):
+        scores = {
+            k: (v + (POSITION_CUE_WEIGHT if k == "position" else 0.0)) for k, v in scores.items()
+        }
+        total = sum(scores.values())
+        scores = {k: v / total for k, v in scores.items()}
     kind = max(scores, key=scores.__getitem__)
     confidence = scores[kind]
     if confidence < ASK_BELOW:

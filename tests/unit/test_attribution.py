@@ -52,3 +52,44 @@ def test_an_interest_plainly_about_another_party_moves_to_it(speaker, text, owne
 def test_options_are_the_speakers():
     text = "Ethiopia could share daily gauge data with both downstream states."
     assert attribute(text, "option", "Egypt", NILE) == "Egypt"
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "parties", "owner"),
+    [
+        (
+            "Cambodia",
+            "Thai villagers in Sisaket also want the border calm.",
+            ["Cambodia", "Thailand"],
+            "Thailand",
+        ),
+        (
+            "Philippines",
+            "Chinese fishing crews also make their living in these waters.",
+            ["Philippines", "China"],
+            "China",
+        ),
+        ("Kosovo", "Serbs in the north need to move freely.", ["Kosovo", "Serbia"], "Serbia"),
+        (
+            "United States",
+            "European mills need stable access to our market.",
+            ["United States", "European Union"],
+            "European Union",
+        ),
+        (
+            "Bangladesh",
+            "The refugees want to be recognised as citizens.",
+            ["Bangladesh", "Myanmar", "Rohingya refugees"],
+            "Rohingya refugees",
+        ),
+        # a demonym before a demand is still a demand of that party
+        (
+            "Kosovo",
+            "Serbian officials must stop issuing the plates.",
+            ["Kosovo", "Serbia"],
+            "Kosovo",
+        ),
+    ],
+)
+def test_the_words_that_stand_for_a_party(speaker, text, parties, owner):
+    assert attribute(text, "interest", speaker, parties) == owner

@@ -9,7 +9,9 @@ from bot.mediation.statement_kind import (
     decide_kind,
     guard,
     intent_probabilities,
+    misread_command,
     nlu_examples,
+    position_cue,
     unreadable,
 )
 from bot.settings import NLU_DIR
@@ -113,3 +115,25 @@ def test_weights_are_cached_by_data(semantics, tmp_path):
     assert len(list(tmp_path.glob("statement-kind-*.npz"))) == 1
     again = KindClassifier.load_or_train(semantics, NLU_DIR, tmp_path)
     assert again.probabilities(EGYPT) == pytest.approx(first.probabilities(EGYPT))
+
+
+def test_a_long_statement_misread_as_restart_is_not_obeyed():
+    text = "The 4.6 square kilometres next to the temple were never settled by the court."
+    assert misread_command(text, 0.49)
+    assert not misread_command(text, 0.95)  # near-certain: obeyed
+    assert not misread_command("start over", 0.49)  # a command, however unsure
+    assert not misread_command("bye then", 0.6)  # short: obeyed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States must lift the tariffs on European steel and aluminium, we are allies.",
+        "Ethiopia has every right to use the water that rises in its highlands.",
+        "The 4.6 square kilometres next to the temple are not up for negotiation.",
+    ],
+)
+def test_demands_and_claims_of_right_read_as_positions(classifier, semantics, text):
+    assert position_cue(text)
+    diet_says_interest = [{"name": "state_interest", "confidence": 0.98}]
+    assert decide_kind(text, classifier, diet_says_interest, semantics.words).kind == "position"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import re
 from pathlib import Path
@@ -33,10 +35,26 @@ def _training() -> dict[str, str]:
     return found
 
 
-def test_holdout_examples_are_not_in_training():
-    holdout = _examples(PROJECT_ROOT / "tests" / "nlu" / "holdout.yml")
+@pytest.mark.parametrize("name", ["heldout.yml", "holdout.yml"])
+def test_holdout_examples_are_not_in_training(name):
+    holdout = _examples(PROJECT_ROOT / "tests" / "nlu" / name)
     leaked = sorted(set(holdout) & set(_training()))
-    assert not leaked, f"held-out examples found in training data: {leaked[:10]}"
+    assert not leaked, f"{name}: held-out examples found in training data: {leaked[:10]}"
+
+
+def test_the_real_cases_are_not_in_training():
+    """benchmarks/cases/ is evaluation data: none of its statements may be trained on."""
+    import yaml
+
+    typed = {
+        s["text"].strip().lower()
+        for path in (PROJECT_ROOT / "benchmarks" / "cases").glob("*/*.yml")
+        for s in yaml.safe_load(path.read_text(encoding="utf-8"))["statements"]
+        if s["kind"] != "none"  # "ok", "accept 2": commands are meant to be known
+    }
+    assert len(typed) > 250
+    leaked = sorted(typed & {text.strip().lower() for text in _training()})
+    assert not leaked, f"case statements found in training data: {leaked[:10]}"
 
 
 def test_every_contract_intent_has_enough_examples():
