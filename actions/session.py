@@ -94,9 +94,14 @@ def message_id(tracker: Tracker) -> str:
 
 
 def intent_ranking(tracker: Tracker) -> list[dict]:
-    """DIET's ranking of intents for the latest message (empty for button payloads)."""
-    ranking = (tracker.latest_message or {}).get("intent_ranking")
-    return [r for r in ranking if isinstance(r, dict)] if isinstance(ranking, list) else []
+    """DIET's ranking of intents for the latest message (its top intent alone when the
+    message carries no ranking)."""
+    message = tracker.latest_message or {}
+    ranking = message.get("intent_ranking")
+    if isinstance(ranking, list) and ranking:
+        return [r for r in ranking if isinstance(r, dict)]
+    intent = message.get("intent")
+    return [intent] if isinstance(intent, dict) and intent.get("name") else []
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -98,6 +98,28 @@ def calibrate_topics(knowledge, semantics) -> None:
         )
 
 
+def calibrate_training_match(semantics) -> None:
+    """Training's match by meaning: a scenario cue (a party's own words for one of its
+    interests) should meet that interest, and not the party's other interests."""
+    own, other = [], []
+    for path in sorted((KNOWLEDGE_DIR / "scenarios").glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for party in raw["parties"]:
+            for interest in party["interests"]:
+                if not interest.get("cue"):
+                    continue
+                for candidate in party["interests"]:
+                    sim = semantics.similarity(interest["cue"], candidate["text"])
+                    (own if candidate is interest else other).append(sim)
+    print(f"Training match by meaning: {len(own)} cues")
+    for threshold in (0.35, 0.4, 0.45, 0.5, 0.55):
+        hit = sum(s >= threshold for s in own) / len(own)
+        wrong = sum(s >= threshold for s in other) / len(other)
+        print(
+            f"  at {threshold}: meets its own interest {hit:.2f}, another of the party {wrong:.2f}"
+        )
+
+
 def dev_kind_items(cases) -> list[tuple[str, str, tuple[str, ...]]]:
     items = [(s.text, s.kind, c.parties) for c in cases for s in c.statements]
     holdout = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
@@ -205,6 +227,7 @@ def main() -> None:
     analyser = Analyser(knowledge.topics, semantics)
     cases = load_cases("dev")
     calibrate_topics(knowledge, semantics)
+    calibrate_training_match(semantics)
     attribution_check(cases)
     classifier = KindClassifier.load_or_train(semantics, NLU_DIR, CACHE_DIR)
     items = dev_kind_items(cases)

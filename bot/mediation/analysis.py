@@ -154,6 +154,7 @@ class Analyser:
             patterns = list(self._nlp.pipe(topic.terms))
             # Terms are written in lemma form; match both the lemma and the lower form.
             self._matcher.add(topic.id, patterns)
+        self.semantics = semantics
         self._tagger = TopicTagger(topics, semantics) if semantics is not None else None
 
     def analyse(self, text: str) -> Analysis:

@@ -106,8 +106,11 @@ _CLAIM = re.compile(
 )
 _OWN_NEED = re.compile(
     r"^\s*(?:(?:we|i)\s+(?:really\s+|also\s+|simply\s+)?(?:need|fear|worry|depend|rely|hope|"
-    r"long|care|are (?:afraid|worried|concerned|desperate))|our\s+(?:[\w-]+\s+){0,3}"
-    r"(?:depends?|relies|rely|needs?|fears?|worry|worries|are (?:afraid|worried)))\b",
+    r"long|care|are (?:afraid|worried|concerned|desperate))\b"
+    # "Highvale needs electricity", "our farmers depend on…": a need of the subject,
+    # but not "X needs to…", which is as often a demand as a need.
+    r"|(?:[\w'’-]+\s+){0,4}?(?:needs?|fears?|worry|worries|depends?|relies|rely|hopes?|"
+    r"cares?|(?:is|are) (?:afraid|worried|concerned))\b(?!\s+to\b))",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -264,11 +267,19 @@ class KindClassifier:
         return {kind: float(p) for kind, p in zip(KINDS, exp, strict=True)}
 
 
+# Intents that say nothing about the kind once a message reaches this decision: a
+# question to a party is routed before it, and "inform" (facts about the case) is what
+# a party's statement of its situation looks like to DIET.
+UNINFORMATIVE_INTENTS = frozenset({"ask_party", "inform", "nlu_fallback"})
+
+
 def intent_probabilities(ranking: Sequence[Mapping]) -> dict[str, float]:
-    """DIET's intent ranking folded into the four kinds (all other intents are "none")."""
+    """DIET's intent ranking folded into the four kinds (the other intents are "none")."""
     scores = dict.fromkeys(KINDS, 0.0)
     for entry in ranking:
         name, confidence = entry.get("name"), float(entry.get("confidence") or 0.0)
+        if name in UNINFORMATIVE_INTENTS:
+            continue
         scores[INTENT_KIND.get(str(name), "none")] += confidence
     total = sum(scores.values())
     return {k: v / total for k, v in scores.items()} if total > 0 else {}
@@ -294,10 +305,12 @@ def decide_kind(
         scores = {
             k: classifier_weight * scores[k] + (1 - classifier_weight) * diet[k] for k in KINDS
         }
-    if position_cue(text):
-        scores = {
-            k: (v + (POSITION_CUE_WEIGHT if k == "position" else 0.0)) for k, v in scores.items()
-        }
+    cues = {
+        "position": POSITION_CUE_WEIGHT if position_cue(text) else 0.0,
+        "interest": INTEREST_CUE_WEIGHT if _OWN_NEED.search(text) else 0.0,
+    }
+    if any(cues.values()):
+        scores = {k: v + cues.get(k, 0.0) for k, v in scores.items()}
         total = sum(scores.values())
         scores = {k: v / total for k, v in scores.items()}
     kind = max(scores, key=scores.__getitem__)

@@ -1,9 +1,14 @@
 """Matching a trainee's words to a scenario's answer key, with the evidence shown.
 
-Both sides go through the same spaCy analysis (lookup lemmas, topic lexicon), so
-"farmers irrigating their crops" meets the key words "farmer, irrigate, crop".
-A match needs two shared content lemmas, or one shared lemma on a shared topic:
-one common word alone ("water") is too weak to credit a trainee with an interest.
+Two ways to match, the same the mediation uses (docs/architecture.md §3):
+- **by meaning**: the sentence vectors of the trainee's words and of the key item
+  are at least `MATCH_SIMILARITY` alike ("our boats can't reach the shoal"
+  meets "its fishermen need access to the fishing grounds");
+- **by words**: both go through the same spaCy analysis (lookup lemmas, topic
+  lexicon), so "farmers irrigating their crops" meets the key words "farmer,
+  irrigate, crop". Two shared content lemmas, or one on a shared topic: one
+  common word alone ("water") is too weak to credit a trainee with an interest.
+The words that matched are always quoted as the evidence, with the similarity.
 """
 
 from __future__ import annotations
@@ -14,6 +19,11 @@ from dataclasses import dataclass
 from bot.knowledge.catalog import Measure
 from bot.knowledge.scenarios import KeyPoint, Scenario
 from bot.mediation.analysis import Analyser, Analysis
+from bot.mediation.semantics import Semantics
+
+# Calibrated on the scenarios' cues (a party's own words for each interest) against
+# their interests: benchmarks/calibrate.py.
+MATCH_SIMILARITY = 0.45
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class KeyItem:
     text: str
     lemmas: frozenset[str]
     topics: frozenset[str]
+    meaning: str = ""  # what is compared by meaning, when not `text` (a measure's description)
 
 
 @dataclass(frozen=True)
@@ -35,13 +46,16 @@ class Match:
     item: KeyItem
     words: tuple[str, ...]
     topics: tuple[str, ...]
+    similarity: float = 0.0
 
     @property
-    def strength(self) -> int:
-        return 2 * len(self.words) + len(self.topics)
+    def strength(self) -> float:
+        return 2 * len(self.words) + len(self.topics) + 10 * self.similarity
 
     def evidence(self) -> str:
         parts = []
+        if self.similarity >= MATCH_SIMILARITY:
+            parts.append(f"meaning {self.similarity:.2f} alike")
         if self.words:
             parts.append("words " + ", ".join(self.words))
         if self.topics:
@@ -49,23 +63,34 @@ class Match:
         return "; ".join(parts)
 
 
-def match(analysis: Analysis, item: KeyItem, words_only: bool = False) -> Match | None:
-    """`words_only`: a shared topic does not help (for moves to avoid, where a topic
-    such as water is shared by good and bad proposals alike)."""
+def match(
+    analysis: Analysis,
+    item: KeyItem,
+    words_only: bool = False,
+    semantics: Semantics | None = None,
+) -> Match | None:
+    """`words_only`: neither a shared topic nor meaning helps (for moves to avoid, where
+    good and bad proposals about the same water are alike in topic and meaning)."""
     words = tuple(sorted(analysis.content_lemmas & item.lemmas))
     topics = tuple(sorted(set(analysis.topics) & item.topics))
-    if len(words) >= 2 or (words and topics and not words_only):
-        return Match(item, words, topics)
+    similarity = 0.0
+    if semantics is not None and not words_only:
+        similarity = semantics.similarity(analysis.text, item.meaning or item.text)
+    if len(words) >= 2 or (words and topics and not words_only) or similarity >= MATCH_SIMILARITY:
+        return Match(item, words, topics, similarity)
     return None
 
 
 def best_match(
-    analysis: Analysis, items: Iterable[KeyItem], words_only: bool = False
+    analysis: Analysis,
+    items: Iterable[KeyItem],
+    words_only: bool = False,
+    semantics: Semantics | None = None,
 ) -> Match | None:
     """The strongest match (ties go to the earlier item, as the key lists them)."""
     best: Match | None = None
     for item in items:
-        found = match(analysis, item, words_only)
+        found = match(analysis, item, words_only, semantics)
         if found and (best is None or found.strength > best.strength):
             best = found
     return best
@@ -80,6 +105,7 @@ class AnswerKey:
     positions: tuple[KeyItem, ...]
     common_ground: tuple[KeyItem, ...]
     avoid: tuple[KeyItem, ...]
+    semantics: Semantics | None = None  # matching by meaning, when the analyser has it
 
     def interests_of(self, party: str) -> tuple[KeyItem, ...]:
         return tuple(i for i in self.interests if i.party == party)
@@ -132,6 +158,7 @@ class AnswerKey:
             positions=tuple(positions),
             common_ground=points("common_ground", scenario.common_ground),
             avoid=points("avoid", scenario.avoid),
+            semantics=analyser.semantics,
         )
 
 
@@ -146,6 +173,7 @@ def catalogue_items(measures: Iterable[Measure], analyser: Analyser) -> tuple[Ke
             text=m.title,
             lemmas=analyser.analyse(f"{m.title} {' '.join(m.keywords)}").content_lemmas,
             topics=frozenset(m.topics),
+            meaning=f"{m.title}. {m.description}",
         )
         for m in measures
     )

@@ -199,7 +199,7 @@ def answer_question(
         )
         return Reply(party, kind, scenario_party.stonewall, coaching, None, False, None)
 
-    found = best_match(analysis, key.interests_of(party)) or _on_topic(
+    found = best_match(analysis, key.interests_of(party), semantics=key.semantics) or _on_topic(
         key, party, analysis, revealed
     )
     if kind == "closed":

@@ -159,13 +159,15 @@ def score_interests(key: AnswerKey, record: TrainingRecord, skill: Skill) -> Ski
     precise = 0
     notes: list[str] = []
     for statement in named:
-        own = best_match(statement.analysis, key.interests_of(statement.party or ""))
+        own = best_match(
+            statement.analysis, key.interests_of(statement.party or ""), semantics=key.semantics
+        )
         if own:
             precise += 1
             if own.item.id not in found or own.strength > found[own.item.id].strength:
                 found[own.item.id] = own
             continue
-        other = best_match(statement.analysis, key.interests)
+        other = best_match(statement.analysis, key.interests, semantics=key.semantics)
         if other:
             notes.append(
                 f"{_quote(statement.analysis)} fits {other.item.party}, not "
@@ -226,9 +228,13 @@ def score_positions(key: AnswerKey, record: TrainingRecord, skill: Skill) -> Ski
         # Echoing a position's words is a mistake when the statement names no interest,
         # or when it is worded as a demand ("must", "never") and is closer to the position.
         as_position = best_match(
-            statement.analysis, [p for p in key.positions if p.party == statement.party]
+            statement.analysis,
+            [p for p in key.positions if p.party == statement.party],
+            semantics=key.semantics,
         )
-        as_interest = best_match(statement.analysis, key.interests_of(statement.party or ""))
+        as_interest = best_match(
+            statement.analysis, key.interests_of(statement.party or ""), semantics=key.semantics
+        )
         if as_position and (
             as_interest is None
             or (statement.analysis.position_cues and as_position.strength > as_interest.strength)
@@ -296,7 +302,7 @@ def score_common_ground(key: AnswerKey, record: TrainingRecord, skill: Skill) ->
     precise = 0
     unmatched = []
     for analysis in named:
-        hit = best_match(analysis, key.common_ground)
+        hit = best_match(analysis, key.common_ground, semantics=key.semantics)
         if hit:
             precise += 1
             found.setdefault(hit.item.id, hit)
@@ -324,14 +330,14 @@ def score_measures(
     proposed: dict[str, str] = {m: "accepted from the list" for m in record.accepted_measures}
     found: list[str] = []
     for analysis in record.own_measures:
-        hit = best_match(analysis, catalogue)
+        hit = best_match(analysis, catalogue, semantics=key.semantics)
         if hit and hit.item.id not in proposed:
             proposed[hit.item.id] = f"your words {_quote(analysis)} (matched {hit.evidence()})"
         elif hit is None:
             found.append(f"{_quote(analysis)} matched no catalogue measure")
     avoided = []
     for analysis in [*record.own_measures, *record.common_ground]:
-        bad = best_match(analysis, key.avoid, words_only=True)
+        bad = best_match(analysis, key.avoid, words_only=True, semantics=key.semantics)
         if bad:
             avoided.append(
                 f"{_quote(analysis)} is a move to avoid: {bad.item.text} (matched {bad.evidence()})"

@@ -71,10 +71,14 @@ def test_whole_mediation_is_recorded_and_exported(stack):
     assert "Noted as an interest of Dryland" in say(
         "Dryland needs the reservoir for drinking water in its cities"
     )
+    assert "Noted as an interest of Dryland" in say(
+        "Our farmers also depend on the river's water in summer"
+    )
     reply = say("Those Riverland people are liars and thieves")
     assert "keep the people and the problem apart" in reply
     reply = say("/done")
-    assert "Step 4 of 6" in reply and "Both Riverland and Dryland" in reply
+    assert "Step 4 of 6" in reply and "Shared needs:" in reply
+    assert "Both Riverland and Dryland" in reply
 
     reply = say("/affirm")
     assert "Step 5 of 6" in reply and "1. " in reply

@@ -224,3 +224,15 @@ def test_the_chat_debrief_is_short_with_bars_and_the_link(knowledge, analyser, c
     assert "(and 5 more on the debrief page)" in messages[1]  # 8 found, 3 shown
     assert ".." not in "".join(messages)
     assert bar(0.34) == "███░░░░░░░"
+
+
+def test_a_paraphrase_with_no_shared_word_matches_by_meaning(knowledge, semantic_analyser):
+    from bot.training.matching import AnswerKey, best_match
+
+    key = AnswerKey.build(knowledge.scenarios["border-military-incidents"], semantic_analyser)
+    text = "Arvelia's shepherds want to take their flocks up to the mountain meadows again"
+    analysis = semantic_analyser.analyse(text)
+    found = best_match(analysis, key.interests, semantics=key.semantics)
+    assert found is not None and found.item.id == "herders-pastures"
+    assert found.evidence().startswith("meaning 0.")  # the evidence says how it matched
+    assert best_match(analysis, key.interests) is None  # no shared word: lexical misses it
