@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -38,9 +38,15 @@ from actions.statements import handle_statement, judge
 from bot.mediation import steps
 from bot.mediation.coaching import is_non_answer
 from bot.mediation.common_ground import COMPATIBLE, Said, find_common_ground, join_names, sections
-from bot.mediation.parties import find_named_party, merge_parties, parse_parties
+from bot.mediation.parties import (
+    find_named_party,
+    looks_like_party_list,
+    merge_parties,
+    parse_parties,
+)
 from bot.mediation.ranking import CaseProfile, rank_measures
 from bot.mediation.references import match_titles, referenced_numbers
+from bot.mediation.statement_kind import guard
 from bot.store.training import MAX_TRAINEE_LENGTH
 from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
 from bot.training.questioning import (
@@ -311,6 +317,27 @@ def take_parties(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) 
     REPOSITORY.set_parties(session_id(tracker), merged)
     dispatcher.utter_message(text=f"Thank you. The parties are {join_names(merged)}.")
     return {"parties": merged, "party_draft": None, "current_party": merged[0]}
+
+
+def context_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The topic or the parties, when the context form asked for them and DIET took the
+    answer for a side intent ("Nationalists and Unionists" as hostility, "Japan and
+    China" as out of scope). None when the message is something else, so the side
+    intent's own answer stands; plain commands ("bye", "help") always keep theirs."""
+    if (tracker.active_loop or {}).get("name") != "context_form" or is_training(tracker):
+        return None
+    text = verbatim_text(tracker)
+    slot = tracker.get_slot("requested_slot")
+    if not text.strip() or guard(text) in ("command", "small talk"):
+        return None
+    if slot == "parties" and looks_like_party_list(text):
+        values = take_parties(text, dispatcher, tracker)
+    elif slot == "topic" and len(text.split()) >= 3:
+        REPOSITORY.set_topic(session_id(tracker), text)
+        values = {"topic": text}
+    else:
+        return None
+    return [SlotSet(k, v) for k, v in values.items()] + [FollowupAction("context_form")]
 
 
 # -- Step 3: interests --------------------------------------------------------------------

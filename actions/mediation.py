@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import context_answer
 from actions.session import (
     ANALYSER,
     ANSWER_KEYS,
@@ -93,6 +94,9 @@ class Reframe(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer  # "Nationalists and Unionists": the parties asked for, not hostility
         text = verbatim_text(tracker)
         party = tracker.get_slot("current_party") if current_step(tracker) == "interests" else None
         key = answer_key(tracker)
@@ -124,6 +128,9 @@ class Clarify(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer
         text = verbatim_text(tracker)
         if is_non_answer(text):
             where = progress_line(tracker)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import take_parties
+from actions.forms import context_answer
 from actions.session import (
     KNOWLEDGE,
     REPOSITORY,
@@ -19,7 +19,6 @@ from actions.session import (
 )
 from actions.statements import statement_instead
 from bot.mediation import steps
-from bot.mediation.parties import looks_like_party_list
 from bot.mediation.statement_kind import misread_command
 from bot.training.picking import brief_messages
 
@@ -184,14 +183,6 @@ class SkipStep(Action):
         return _leave_loop()
 
 
-def _answers_the_parties_question(tracker: Tracker) -> bool:
-    return (
-        (tracker.active_loop or {}).get("name") == "context_form"
-        and tracker.get_slot("requested_slot") == "parties"
-        and looks_like_party_list(verbatim_text(tracker))
-    )
-
-
 def _misread_statement(tracker: Tracker) -> bool:
     """A party's statement DIET took for "goodbye" or "restart" while interests are taken."""
     confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
@@ -210,11 +201,11 @@ class Goodbye(Action):
         sid = session_id(tracker)
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
-        if _answers_the_parties_question(tracker):
-            # Not a farewell: the names asked for, misread. They are checked as the form
-            # checks them (Rasa would not re-validate a slot this action sets).
-            values = take_parties(verbatim_text(tracker), dispatcher, tracker)
-            return [SlotSet(k, v) for k, v in values.items()] + [FollowupAction("context_form")]
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            # Not a farewell: the topic or the names asked for, misread. They are checked
+            # as the form checks them (Rasa would not re-validate a slot this action sets).
+            return answer
         if not sid:
             dispatcher.utter_message(text="Goodbye.")
             return []
@@ -234,8 +225,28 @@ class Restart(Action):
     ) -> list[EventType]:
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer
         sid = session_id(tracker)
         if sid:
             REPOSITORY.finish(sid, "abandoned")
         dispatcher.utter_message(response="utter_restart")
         return [Restarted()]
+
+
+class OutOfScope(Action):
+    """Out of scope, unless it answers the context form's question (DIET read "Japan and
+    China" as out of scope)."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

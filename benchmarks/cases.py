@@ -3,12 +3,17 @@
 Each case is a public dispute written for this product's users: the statements a
 facilitator would type per party, labelled with their kind and the party they
 belong to, the shared needs and contested objects a mediator would name, and the
-catalogue measures that fit. `dev/` may be looked at error by error while
-tuning; `test/` is only ever scored (figures, never errors).
+catalogue measures that fit. `dev/` (24 cases) may be looked at error by error
+while tuning: its first 8 were the dev split from the start, the other 16 were the
+first test split until its errors were looked at, which made them dev cases.
+`heldout/` (20 cases, written later by someone who had not seen the code) is only
+ever scored (figures, never errors).
 
 Scoring, used alike by `calibrate.py` (in process) and `eval_cases.py` (over
 REST against the real stack):
 - **kind**: a statement's stored kind ("none" when nothing was stored) equals its label;
+  a statement the assistant asked about (interest or position?) was not stored, and
+  so counts as wrong; how many were asked is reported beside it;
 - **attribution**: among labelled statements that were stored, the stored party is
   the party the statement belongs to;
 - **shared needs**: a proposed shared-need item *matches* a gold shared need when
@@ -22,7 +27,7 @@ REST against the real stack):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -55,7 +60,7 @@ class Case:
 
 
 def load_cases(split: str) -> list[Case]:
-    """The cases of one split ("dev" or "test"), in file-name order."""
+    """The cases of one split ("dev" or "heldout"), in file-name order."""
     cases = []
     for path in sorted((CASES / split).glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -89,6 +94,7 @@ class Outcome:
     shared: list[frozenset[str]]  # statement texts of each proposed shared need
     compatible: list[frozenset[str]]
     measures: list[str]  # ids offered, in order
+    asked: set[str] = field(default_factory=set)  # texts the assistant asked about
 
 
 @dataclass
@@ -104,6 +110,7 @@ class Tally:
     contested_as_shared: int = 0
     measure_fit: int = 0
     cases: int = 0
+    asked: int = 0
 
     def add(self, case: Case, outcome: Outcome) -> list[str]:
         """Score one case; returns its errors as lines (print them for dev cases only)."""
@@ -111,6 +118,7 @@ class Tally:
         ids = {s.text: s.id for s in case.statements}
         party_of = {s.id: s.belongs_to for s in case.statements}
         self.cases += 1
+        self.asked += len(outcome.asked)
         for s in case.statements:
             kind, party = outcome.stored.get(s.text, ("none", None))
             self.kind_total += 1
@@ -162,6 +170,7 @@ class Tally:
             "cases": self.cases,
             "statements": self.kind_total,
             "kind_accuracy": share(self.kind_right, self.kind_total),
+            "asked_interest_or_position": self.asked,
             "attribution_accuracy": share(self.party_right, self.party_total),
             "shared_need_recall": share(self.needs_found, self.needs_total),
             "shared_need_precision": share(self.items_right, self.items_total),

@@ -73,9 +73,10 @@ _FAREWELLS = frozenset({"bye", "goodbye", "farewell", "ciao", "cheers", "thanks"
 
 
 def looks_like_party_list(text: str) -> bool:
-    """Whether `text` reads as two or more proper names ("Elmoor, Harnow"), whatever an
-    intent classifier made of it: a list of capitalised names answers "who are the
-    parties?" and is never a farewell (made-up names were read as `goodbye`)."""
+    """Whether `text` reads as two or more names ("Elmoor, Harnow", "Philippine
+    government and MILF"), whatever an intent classifier made of it: a list of names
+    opening with capitals answers "who are the parties?" and is never a farewell
+    (made-up names were read as `goodbye`) or hostility ("Nationalists and Unionists")."""
     names = parse_parties(text).names
     if len(names) < 2:
         return False
@@ -83,6 +84,9 @@ def looks_like_party_list(text: str) -> bool:
         words = name.split()
         if not 1 <= len(words) <= 4 or words[0].casefold().strip(_TRIM) in _FAREWELLS:
             return False
-        if not all(w[0].isupper() or w.casefold() in _CONNECTORS for w in words):
+        # A name opens with a capital ("Philippine government", "UN peacekeepers");
+        # its other words may be common nouns.
+        first = words[1] if words[0].casefold() == "the" and len(words) > 1 else words[0]
+        if not (first[0].isupper() or first[0].isdigit()):
             return False
     return True
