@@ -57,6 +57,7 @@ from bot.training.questioning import (
 )
 
 MEASURES_PER_PAGE = 3
+MAX_NAME_WORDS = 6  # "Moro Islamic Liberation Front" is a name; a longer run is a sentence
 DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
 NAVIGATION_INTENTS = frozenset({"go_back", "skip_step", "restart", "goodbye"})
 # In training, a plain question ("…?", "ask X …") that NLU read as a statement or as
@@ -296,6 +297,12 @@ class ValidateContextForm(FormValidationAction):
 def take_parties(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """The parties named in `text`, checked and stored (or what is missing, said)."""
     parsed = parse_parties(text)
+    if any(len(name.split()) > MAX_NAME_WORDS for name in parsed.names):
+        dispatcher.utter_message(
+            text="That reads as a sentence rather than a list of names. Who are the parties? "
+            "Name each one briefly, separated by commas or “and”."
+        )
+        return {"parties": None}
     if parsed.too_long:
         dispatcher.utter_message(
             text="That name is very long. Please give each party a short name "

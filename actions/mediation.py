@@ -32,8 +32,8 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from actions.statements import handle_statement, judge
-from bot.mediation.coaching import is_non_answer, reframe_hostility
+from actions.statements import handle_statement, judge, statement_instead
+from bot.mediation.coaching import hostile_words, is_non_answer, reframe_hostility
 from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
@@ -98,6 +98,8 @@ class Reframe(Action):
         if answer is not None:
             return answer  # "Nationalists and Unionists": the parties asked for, not hostility
         text = verbatim_text(tracker)
+        if current_step(tracker) == "interests" and not hostile_words(ANALYSER.analyse(text)):
+            return statement_instead(dispatcher, tracker)
         party = tracker.get_slot("current_party") if current_step(tracker) == "interests" else None
         key = answer_key(tracker)
         if key is not None and session_id(tracker):

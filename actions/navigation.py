@@ -106,6 +106,11 @@ class GoBack(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _misread_statement(tracker):
+            return statement_instead(dispatcher, tracker)
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer  # "The return of Syrian refugees…" is the topic, not "go back"
         step = current_step(tracker)
         sid = session_id(tracker)
         if step == "interests" and is_training(tracker):
@@ -163,6 +168,11 @@ class SkipStep(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _misread_statement(tracker):
+            return statement_instead(dispatcher, tracker)
+        answer = context_answer(dispatcher, tracker)
+        if answer is not None:
+            return answer
         step = current_step(tracker)
         if step == "context" and is_training(tracker):
             dispatcher.utter_message(
@@ -184,7 +194,8 @@ class SkipStep(Action):
 
 
 def _misread_statement(tracker: Tracker) -> bool:
-    """A party's statement DIET took for "goodbye" or "restart" while interests are taken."""
+    """A party's statement DIET took for a command (goodbye, restart, back, skip) while
+    interests are taken."""
     confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
     return current_step(tracker) == "interests" and misread_command(
         verbatim_text(tracker), confidence

@@ -61,6 +61,23 @@ HOSTILITY_THEMES: tuple[tuple[frozenset[str], str], ...] = (
     ),
 )
 DEFAULT_THEME = "being heard and taken seriously"
+# Words of contempt that carry no theme of their own.
+_CONTEMPT_WORDS = """hate evil worst disgusting criminal criminals thug thugs monster monsters
+pathetic arrogant bully bullies shameful liars thieves murderers terrorists idiots disgrace
+disgraceful outrageous ridiculous nonsense rubbish shame insult insulting lies crooks corrupt
+racist cowards coward"""
+CONTEMPT = frozenset(_CONTEMPT_WORDS.split())
+
+
+def hostile_words(analysis: Analysis) -> tuple[str, ...]:
+    """The words that make a message hostile, if any: a message DIET read as hostile
+    without one of them ("Chinese fishing crews also make their living in these
+    waters") is a party's statement, not an attack."""
+    lemmas = set(analysis.lemmas) | {w.lower() for w in analysis.text.split()}
+    found = set(CONTEMPT & lemmas)
+    for words, _ in HOSTILITY_THEMES:
+        found |= lemmas & words
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)

@@ -415,3 +415,67 @@ def test_names_read_as_goodbye_at_the_parties_question_are_the_parties(repo, sta
     _, messages = run(navigation.Goodbye(), farewell)
     assert "Goodbye. This session is saved" in texts(messages)
     assert repo.get(started).status == "abandoned"
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [
+        (mediation.Reframe(), "express_hostility"),
+        (navigation.OutOfScope(), "out_of_scope"),
+        (navigation.Goodbye(), "goodbye"),
+        (navigation.GoBack(), "go_back"),
+    ],
+)
+def test_the_context_answer_is_taken_whatever_side_intent_nlu_read(repo, started, action, intent):
+    base = {"session_id": started, "requested_slot": "parties"}
+    tracker = make_tracker("Nationalists and Unionists", intent, base, active_loop="context_form")
+    events, messages = run(action, tracker)
+    assert slot_events(events)["parties"] == ["Nationalists", "Unionists"]
+    assert {"event": "followup", "name": "context_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "followup"
+    ]
+    assert [p.name for p in repo.get(started).parties] == ["Nationalists", "Unionists"]
+    base["requested_slot"] = "topic"
+    topic = "The return of Syrian refugees from Lebanon"
+    events, _ = run(action, make_tracker(topic, intent, base, active_loop="context_form"))
+    assert slot_events(events)["topic"] == topic
+
+
+def test_plain_commands_keep_their_meaning_in_the_context_form(repo, started):
+    base = {"session_id": started, "requested_slot": "parties"}
+    events, messages = run(
+        navigation.Goodbye(), make_tracker("bye", "goodbye", base, active_loop="context_form")
+    )
+    assert "Goodbye" in texts(messages) and "parties" not in slot_events(events)
+
+
+def test_a_sentence_is_not_a_list_of_parties(repo, started):
+    base = {"session_id": started, "requested_slot": "parties"}
+    text = "Lebanon hosts more refugees than any country, and our schools and hospitals cannot cope"
+    events, messages = run(
+        forms.ValidateContextForm(),
+        make_tracker(
+            text, "inform", base, active_loop="context_form", candidates={"parties": text}
+        ),
+    )
+    assert slot_events(events)["parties"] is None
+    assert "a sentence rather than a list of names" in texts(messages)
+
+
+def test_a_statement_misread_as_hostile_or_as_back_is_recorded(repo, with_parties):
+    text = "Chinese fishing crews from Hainan also make their living in these waters"
+    _, messages = run(
+        mediation.Reframe(), _interests_tracker(with_parties, text, "express_hostility")
+    )
+    assert "Noted as an interest of Riverland" in texts(messages)
+    _, messages = run(
+        mediation.Reframe(),
+        _interests_tracker(with_parties, "Dryland are liars", "express_hostility"),
+    )
+    assert "keep the people and the problem apart" in texts(messages)  # hostile: reframed
+    long = "We want to return to the fields our grandparents farmed before the war started"
+    tracker = _interests_tracker(with_parties, long, "go_back")
+    tracker.latest_message["intent"]["confidence"] = 0.6
+    _, messages = run(navigation.GoBack(), tracker)
+    assert "Noted as an interest of Riverland" in texts(messages)
+    assert [s.text for s in repo.statements(with_parties)] == [text, long]
