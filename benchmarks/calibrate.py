@@ -143,6 +143,15 @@ def calibrate_kind(classifier, semantics, rankings, items) -> None:
         )
         rows.append((round(right / len(items), 3), weight, ask))
     statement_kind.ASK_BELOW = chosen
+    weights = statement_kind.POSITION_CUE_WEIGHT, statement_kind.INTEREST_CUE_WEIGHT
+    for position, interest in itertools.product((0.3, 0.5, 1.0), (0.0, 0.2, 0.3)):
+        statement_kind.POSITION_CUE_WEIGHT, statement_kind.INTEREST_CUE_WEIGHT = position, interest
+        right = sum(
+            decide_kind(text, classifier, rankings[text], semantics.words, names).kind == kind
+            for text, kind, names in items
+        )
+        print(f"  cues: position +{position}, interest +{interest}: {right / len(items):.3f}")
+    statement_kind.POSITION_CUE_WEIGHT, statement_kind.INTEREST_CUE_WEIGHT = weights
     for acc, weight, ask in sorted(rows, reverse=True)[:6]:
         print(f"  accuracy {acc} with classifier weight {weight}, ask below {ask}")
     diet_only = next(r for r in rows if r[1] == 0.0 and r[2] == 0.0)[0]

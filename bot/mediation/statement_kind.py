@@ -63,7 +63,7 @@ ASK_BELOW = 0.45
 # A demand put on someone else ("China must withdraw…") or a claim of right is a
 # position whatever its length; both classifiers sometimes read a long one as an
 # interest, so the cue adds this much to "position" before the scores are renormalised.
-POSITION_CUE_WEIGHT = 0.5
+POSITION_CUE_WEIGHT = 1.0
 # "We need…", "we fear…", "our farmers depend…": a speaker's own need, a mark of an interest.
 INTEREST_CUE_WEIGHT = 0.2
 # DIET's reading of a long message as "restart" or "goodbye" is obeyed only above this.
