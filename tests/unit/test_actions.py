@@ -429,7 +429,7 @@ def test_names_read_as_goodbye_at_the_parties_question_are_the_parties(repo, sta
 def test_the_context_answer_is_taken_whatever_side_intent_nlu_read(repo, started, action, intent):
     base = {"session_id": started, "requested_slot": "parties"}
     tracker = make_tracker("Nationalists and Unionists", intent, base, active_loop="context_form")
-    events, messages = run(action, tracker)
+    events, _messages = run(action, tracker)
     assert slot_events(events)["parties"] == ["Nationalists", "Unionists"]
     assert {"event": "followup", "name": "context_form"} in [
         {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "followup"
