@@ -52,8 +52,11 @@ class Conversation:
         return "\n".join(r.get("text") or "" for r in reply.json())
 
 
-def run_case(case: Case, webhook: str, repository: SessionRepository) -> tuple[Outcome, list[str]]:
-    """Type one case; return what was stored and any trouble on the way."""
+def run_case(
+    case: Case, webhook: str, repository: SessionRepository
+) -> tuple[Outcome, list[str], list[str]]:
+    """Type one case; return what was stored, any trouble in the conversation's course
+    (parties not taken, a step not reached), and the replies to what was not stored."""
     talk = Conversation(webhook, f"eval-{case.id}-{time.time_ns()}")
     trouble: list[str] = []
     replies: dict[str, str] = {}
@@ -95,10 +98,9 @@ def run_case(case: Case, webhook: str, repository: SessionRepository) -> tuple[O
     measures = [m.measure_id for m in sorted(repository.measures(sid), key=lambda m: m.rank)]
     talk.say("done")
     asked = {text for text, reply in replies.items() if ASKED in reply}
-    return (
-        Outcome(stored, texts_of("shared_need"), texts_of("compatible"), measures[:3], asked),
-        trouble + [f"reply to {t[:50]!r}: {replies[t][:90]!r}" for t in replies if t not in stored],
-    )
+    notes = [f"reply to {t[:50]!r}: {replies[t][:90]!r}" for t in replies if t not in stored]
+    outcome = Outcome(stored, texts_of("shared_need"), texts_of("compatible"), measures[:3], asked)
+    return outcome, trouble, notes
 
 
 def commit() -> str:
@@ -127,10 +129,10 @@ def main() -> int:
         for split in splits:
             tally = Tally()
             for case in load_cases(split):
-                outcome, trouble = run_case(case, webhook, repository)
+                outcome, trouble, notes = run_case(case, webhook, repository)
                 errors = tally.add(case, outcome)
                 if split == "dev":
-                    for line in trouble + errors:
+                    for line in trouble + notes + errors:
                         print(f"  {case.id}: {line}")
                 elif trouble:
                     broken += 1
