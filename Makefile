@@ -72,7 +72,7 @@ bench: install                ## benchmarks (figures, not tests) into benchmarks
 	$(BIN)/python benchmarks/nlu_crossval.py --write
 	$(BIN)/python benchmarks/training_time.py --write
 
-eval-cases: install train      ## 24 real cases typed through a real stack: kind, party, common ground, measures
+eval-cases: install train      ## 44 real cases typed through a real stack: kind, party, common ground, measures
 	$(BIN)/python benchmarks/eval_cases.py --write
 
 calibrate: install train       ## the semantic layer's thresholds on dev data (figures only)

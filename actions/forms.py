@@ -46,7 +46,7 @@ from bot.mediation.parties import (
 )
 from bot.mediation.ranking import CaseProfile, rank_measures
 from bot.mediation.references import match_titles, referenced_numbers
-from bot.mediation.statement_kind import guard
+from bot.mediation.statement_kind import COMMAND_CONFIDENCE, guard
 from bot.store.training import MAX_TRAINEE_LENGTH
 from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
 from bot.training.questioning import (
@@ -60,6 +60,8 @@ MEASURES_PER_PAGE = 3
 MAX_NAME_WORDS = 6  # "Moro Islamic Liberation Front" is a name; a longer run is a sentence
 DONE_BUTTON = {"title": "Done, next step", "payload": "/done"}
 NAVIGATION_INTENTS = frozenset({"go_back", "skip_step", "restart", "goodbye"})
+# Commands obeyed over a context answer only when DIET is near-certain of them.
+COMMAND_INTENTS = NAVIGATION_INTENTS
 # In training, a plain question ("…?", "ask X …") that NLU read as a statement or as
 # information is still a question to a party.
 QUESTION_LIKE_INTENTS = frozenset({"state_interest", "state_position", "inform"})
@@ -337,9 +339,14 @@ def context_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
     slot = tracker.get_slot("requested_slot")
     if not text.strip() or guard(text) in ("command", "small talk"):
         return None
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    confidence = float((latest.get("intent") or {}).get("confidence") or 0.0)
     if slot == "parties" and looks_like_party_list(text):
-        values = take_parties(text, dispatcher, tracker)
+        values = take_parties(text, dispatcher, tracker)  # names are never a command
     elif slot == "topic" and len(text.split()) >= 3:
+        if intent in COMMAND_INTENTS and confidence >= COMMAND_CONFIDENCE:
+            return None  # "Please restart the conversation": a command, read with near-certainty
         REPOSITORY.set_topic(session_id(tracker), text)
         values = {"topic": text}
     else:

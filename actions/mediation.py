@@ -38,6 +38,7 @@ from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.training.debrief import chat_messages
+from bot.training.questioning import plainly_a_question
 from bot.training.record import training_record
 from bot.training.scoring import score_session
 
@@ -98,7 +99,11 @@ class Reframe(Action):
         if answer is not None:
             return answer  # "Nationalists and Unionists": the parties asked for, not hostility
         text = verbatim_text(tracker)
-        if current_step(tracker) == "interests" and not hostile_words(ANALYSER.analyse(text)):
+        if (
+            current_step(tracker) == "interests"
+            and not hostile_words(ANALYSER.analyse(text))
+            and not (is_training(tracker) and plainly_a_question(text))
+        ):
             return statement_instead(dispatcher, tracker)
         party = tracker.get_slot("current_party") if current_step(tracker) == "interests" else None
         key = answer_key(tracker)

@@ -21,6 +21,7 @@ from actions.statements import statement_instead
 from bot.mediation import steps
 from bot.mediation.statement_kind import misread_command
 from bot.training.picking import brief_messages
+from bot.training.questioning import plainly_a_question
 
 CANNOT_SKIP = {
     "opening": "The ground rules can't be skipped: a mediation needs everyone's consent to "
@@ -197,9 +198,10 @@ def _misread_statement(tracker: Tracker) -> bool:
     """A party's statement DIET took for a command (goodbye, restart, back, skip) while
     interests are taken."""
     confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
-    return current_step(tracker) == "interests" and misread_command(
-        verbatim_text(tracker), confidence
-    )
+    text = verbatim_text(tracker)
+    if is_training(tracker) and plainly_a_question(text):
+        return False  # a trainee's question to a party is not a statement
+    return current_step(tracker) == "interests" and misread_command(text, confidence)
 
 
 class Goodbye(Action):

@@ -9,7 +9,7 @@
 - common-ground thresholds and measure ranking: against the dev cases, with their
   gold kinds and parties (so each setting is judged on its own).
 
-Only `benchmarks/cases/dev` is used; the test split is for `eval_cases.py`.
+Only `benchmarks/cases/dev` is used; the held-out split is for `eval_cases.py`.
 """
 
 from __future__ import annotations

@@ -312,25 +312,24 @@ def cmd_test_stories(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_test_nlu(settings: Settings, args: argparse.Namespace) -> int:
-    """Gate on the held-out intents, computed exactly as benchmarks/nlu_quality.py reports."""
-    from bot.nlu_report import evaluate, weakest
-
+    """Gate on the held-out intents, computed exactly as benchmarks/nlu_quality.py reports
+    (components/nlu_gate.py; a subprocess, so that bot/ never imports Rasa)."""
     model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-    heldout = settings.root / "tests" / "nlu" / "heldout.yml"
-    report, _ = evaluate(model, heldout)
-    print(
-        f"Held-out NLU ({heldout.name}, {model.name}): macro F1 {report['macro_f1']:.3f}, "
-        f"accuracy {report['accuracy']:.3f} (threshold: macro F1 >= {args.min_f1:.2f})"
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "components.nlu_gate",
+            "--model",
+            str(model),
+            "--nlu",
+            str(settings.root / "tests" / "nlu" / "heldout.yml"),
+            "--min-f1",
+            str(args.min_f1),
+        ],
+        cwd=settings.root,
+        env=settings.child_env(),
     )
-    print("Weakest intents: " + ", ".join(f"{n} {f:.2f}" for n, f in weakest(report)))
-    if report["macro_f1"] < args.min_f1:
-        print(
-            f"FAILED: macro F1 {report['macro_f1']:.3f} is below {args.min_f1:.2f}; "
-            "run benchmarks/nlu_quality.py for the per-intent table",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,8 +1,10 @@
 """Intent quality on a labelled NLU file: one computation for the gate and the report.
 
-`make test-nlu` (`concordia test nlu`) and `benchmarks/nlu_quality.py` both parse
-every example with the trained model's full NLU pipeline (the fallback included)
-and score it here, so the figure the gate judges is the figure RESULTS.md reports.
+`make test-nlu` (`concordia test nlu`, which runs `components/nlu_gate.py`) and
+`benchmarks/nlu_quality.py` both parse every example with the trained model's full
+NLU pipeline (the fallback included; the parsing, which needs Rasa, is in
+`components/nlu_gate.py`) and score it here, so the figure the gate judges is the
+figure RESULTS.md reports.
 (They used to differ: `rasa test nlu` counts `nlu_fallback` as a class of its own,
 and printed 0.894 where the benchmark printed 0.898 for the same model.)
 
@@ -12,8 +14,6 @@ Macro F1 is the mean F1 over the file's gold intents; a message answered with
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,6 +41,8 @@ def read_examples(path: Path) -> list[Example]:
     """(text, intent) pairs of a Rasa NLU file, entity markup removed."""
     import yaml
 
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such NLU file; the held-out set lives in tests/nlu/")
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     examples = []
     for block in document.get("nlu") or []:
@@ -53,42 +55,10 @@ def read_examples(path: Path) -> list[Example]:
     return examples
 
 
-def predict(model: Path, texts: list[str], progress: str | None = None) -> list[Prediction]:
-    """Parse each text with Rasa's full NLU pipeline (fallback included)."""
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # no per-message debug lines on stdout
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-    agent = Agent.load(str(model))
-
-    async def run() -> list[Prediction]:
-        out = []
-        for index, text in enumerate(texts):
-            if progress and index % 100 == 0:
-                print(f"{progress}: {index}/{len(texts)}", flush=True)
-            parsed = await agent.parse_message(text)
-            intent = (parsed.get("intent") or {}).get("name") or "none"
-            ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
-            if not ranking:  # an empty message: nothing to rank
-                out.append(Prediction(intent, FALLBACK, 0.0, 0.0))
-                continue
-            second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-            out.append(
-                Prediction(
-                    intent,
-                    ranking[0]["name"],
-                    ranking[0]["confidence"],
-                    ranking[0]["confidence"] - second,
-                )
-            )
-        return out
-
-    return asyncio.run(run())
-
-
 def intent_report(gold: list[str], predicted: list[str]) -> dict:
     """Precision, recall and F1 per gold intent; macro F1 is their mean."""
+    if not gold:
+        raise ValueError("no labelled examples to score: the NLU file lists no intent examples")
     pairs = list(zip(gold, predicted, strict=True))
     per_intent = {}
     for label in sorted(set(gold)):
@@ -106,14 +76,6 @@ def intent_report(gold: list[str], predicted: list[str]) -> dict:
         "per_intent": per_intent,
         "confusions": confusions.most_common(12),
     }
-
-
-def evaluate(model: Path, path: Path, progress: str | None = None) -> tuple[dict, list[Prediction]]:
-    """The intent report of `model` on the NLU file at `path`, and the raw parses."""
-    examples = read_examples(path)
-    predictions = predict(model, [e.text for e in examples], progress)
-    report = intent_report([e.label for e in examples], [p.intent for p in predictions])
-    return report, predictions
 
 
 def weakest(report: dict, count: int = 5) -> list[tuple[str, float]]:

@@ -51,13 +51,14 @@ democratic federal islamic arab north south east west new the and of"""
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
-def name_pattern(party: str) -> str:
+def name_pattern(party: str, others: Sequence[str] = ()) -> str:
     """A regular expression for `party` and the words that stand for it: "Thai" for
     Thailand, "Chinese" for China, "Serbs" for Serbia, "European" for the European
     Union, "the refugees" for Rohingya refugees. Capital cities and regions
     ("Beijing", "the people of Hull") are not recognised."""
     forms = {re.escape(party)}
     words = party.split()
+    taken = {other.casefold() for other in others if other != party}  # "Sudan" in South Sudan
     if len(words) == 1:
         stems = {party, party.rstrip("aeiou"), party.removesuffix("land"), party.removesuffix("ia")}
         forms |= {re.escape(stem) + _DEMONYM_ENDINGS for stem in stems if len(stem) >= 4}
@@ -65,15 +66,15 @@ def name_pattern(party: str) -> str:
         forms |= {
             re.escape(word) + (_DEMONYM_ENDINGS if word[:1].isupper() else "")
             for word in words
-            if len(word) >= 4 and word.casefold() not in _GENERIC
+            if len(word) >= 4 and word.casefold() not in _GENERIC | taken
         }
     return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
 
 
-def _subject_end(head: str, party: str) -> int | None:
+def _subject_end(head: str, party: str, others: Sequence[str] = ()) -> int | None:
     """Where `party` (or its people: "Sudan's farmers", "the farmers of Sudan", "Thai
     villagers") ends as the subject that opens `head`, or None when it does not."""
-    name = name_pattern(party)
+    name = name_pattern(party, others)
     found = re.match(
         rf"(?i:the\s+)?(?:{name}{_POSSESSOR}(?=\W)|(?i:[\w-]+\s+){{1,3}}(?i:of|in|from)\s+{name}\b)",
         head,
@@ -85,13 +86,16 @@ def attribute(text: str, kind: str, speaker: str, parties: Sequence[str]) -> str
     """The party a statement of `kind`, typed during `speaker`'s turn, belongs to."""
     if kind != "interest":
         return speaker  # demands, stances and proposals are the speaker's own
-    head = _LEAD.sub("", text.strip(), count=1)
+    head = _LEAD.sub("", " ".join(text.split()), count=1)
     first_clause = _CLAUSE_END.split(head, maxsplit=1)[0]
-    for party in parties:
-        if party.casefold() == speaker.casefold():
-            continue
-        end = _subject_end(first_clause, party)
-        if end is None:
+    # The longest name that opens the clause: "Sudan's farmers" is Sudan's, not South
+    # Sudan's, and the speaker's own name keeps the statement with the speaker.
+    everyone = [speaker, *parties]
+    ends = {party: _subject_end(first_clause, party, everyone) for party in everyone}
+    own = ends[speaker] or 0
+    for party in sorted(parties, key=lambda p: -(ends[p] or 0)):
+        end = ends[party]
+        if party.casefold() == speaker.casefold() or end is None or end <= own:
             continue
         rest = first_clause[end:]
         by_name = re.fullmatch(rf"(?i:the\s+)?{re.escape(party)}", first_clause[:end])

@@ -227,6 +227,8 @@ def neutral_sentence(text: str, parties: Sequence[str], all_parties: Sequence[st
         body = re.sub(rf"\b{name}\b", "they", body, flags=re.IGNORECASE)
     body = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], body)
     subject = _subject(parties, len(all_parties))
+    if not body:
+        return f"{subject} share a need."
     opener = re.match(r"(?i)(?:and |so |but )?they(?:'re| are)?\s+", body)
     if opener and not body.lower().startswith(("they're", "they are")):
         return f"{subject} {body[opener.end() :]}."
@@ -270,7 +272,6 @@ def find_common_ground(
 ) -> list[CommonGroundItem]:
     """Shared needs, then compatible interests, then contested ground."""
     items: list[CommonGroundItem] = []
-    len(parties)
     interests = [s for s in statements if s.kind == "interest" and s.party in parties]
     claims = [s for s in statements if s.kind in ("position", "interest") and s.party in parties]
     topics_of = topics_of or {}
@@ -318,7 +319,8 @@ def find_common_ground(
             for j in range(i + 1, len(interests))
             if interests[i].party != interests[j].party
             and sims[i, j] >= SHARED_NEED_SIMILARITY
-            and not (interests[i].text in contested_texts and interests[j].text in contested_texts)
+            and interests[i].text not in contested_texts
+            and interests[j].text not in contested_texts
         ]
         for group in _clusters(pairs, limit=5):
             said = tuple(interests[k] for k in group)

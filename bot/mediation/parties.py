@@ -26,7 +26,9 @@ class PartyParse:
 
 def parse_parties(text: str) -> PartyParse:
     """Split a list of names; report duplicates (case-insensitive) and over-long names."""
-    body = _LEAD_IN.sub("", text.strip(), count=1)
+    # Whitespace runs squeezed first: the split pattern would backtrack over a long run.
+    squeezed = re.sub(r"\s*\n\s*", "\n", re.sub(r"[^\S\n]+", " ", text.strip()))
+    body = _LEAD_IN.sub("", squeezed, count=1)
     names: list[str] = []
     duplicates: list[str] = []
     too_long: list[str] = []

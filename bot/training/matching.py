@@ -8,7 +8,7 @@ Two ways to match, the same the mediation uses (docs/architecture.md §3):
   lexicon), so "farmers irrigating their crops" meets the key words "farmer,
   irrigate, crop". Two shared content lemmas, or one on a shared topic: one
   common word alone ("water") is too weak to credit a trainee with an interest.
-The words that matched are always quoted as the evidence, with the similarity.
+The evidence quotes the words that matched, and the similarity when meaning decided.
 """
 
 from __future__ import annotations

@@ -437,8 +437,14 @@ def test_the_context_answer_is_taken_whatever_side_intent_nlu_read(repo, started
     assert [p.name for p in repo.get(started).parties] == ["Nationalists", "Unionists"]
     base["requested_slot"] = "topic"
     topic = "The return of Syrian refugees from Lebanon"
-    events, _ = run(action, make_tracker(topic, intent, base, active_loop="context_form"))
+    tracker = make_tracker(topic, intent, base, active_loop="context_form")
+    tracker.latest_message["intent"]["confidence"] = 0.6  # "return" read as back, unsure
+    events, _ = run(action, tracker)
     assert slot_events(events)["topic"] == topic
+    if intent in ("goodbye", "go_back"):  # a command DIET is sure of is obeyed
+        tracker.latest_message["intent"]["confidence"] = 0.97
+        events, _ = run(action, tracker)
+        assert "topic" not in slot_events(events)
 
 
 def test_plain_commands_keep_their_meaning_in_the_context_form(repo, started):

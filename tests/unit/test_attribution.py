@@ -93,3 +93,18 @@ def test_options_are_the_speakers():
 )
 def test_the_words_that_stand_for_a_party(speaker, text, parties, owner):
     assert attribute(text, "interest", speaker, parties) == owner
+
+
+def test_nested_party_names_go_to_the_longest_name():
+    parties = ["Sudan", "South Sudan"]
+    assert (
+        attribute("Sudan's farmers need the oil revenue", "interest", "Sudan", parties) == "Sudan"
+    )
+    assert (
+        attribute("Sudan's herders need the grazing land", "interest", "South Sudan", parties)
+        == "Sudan"
+    )
+    assert (
+        attribute("South Sudan's herders need the grazing land", "interest", "Sudan", parties)
+        == "South Sudan"
+    )

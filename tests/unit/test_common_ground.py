@@ -122,3 +122,26 @@ def test_neutral_sentence_and_sections():
 def test_names():
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B", "C"]) == "A, B and C"
+
+
+def test_a_claimed_interest_never_makes_a_shared_need(semantics):
+    said = [
+        Said(
+            "Egypt",
+            "interest",
+            "Our historic share of the Nile water belongs to us and must be protected.",
+        ),
+        Said(
+            "Ethiopia",
+            "interest",
+            "We need the Nile water that rises in our highlands for our own people.",
+        ),
+        Said("Ethiopia", "position", "The Nile water is ours to use and no one else has a say."),
+    ]
+    items = find_common_ground(said, ["Egypt", "Ethiopia"], semantics)
+    contested = [i for i in items if i.kind == CONTESTED]
+    assert contested
+    claimed = {s.text for i in contested for s in i.statements}
+    for item in items:
+        if item.kind == SHARED_NEED:
+            assert not claimed & {s.text for s in item.statements}

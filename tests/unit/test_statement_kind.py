@@ -137,3 +137,27 @@ def test_demands_and_claims_of_right_read_as_positions(classifier, semantics, te
     assert position_cue(text)
     diet_says_interest = [{"name": "state_interest", "confidence": 0.98}]
     assert decide_kind(text, classifier, diet_says_interest, semantics.words).kind == "position"
+
+
+def test_long_whitespace_runs_cannot_stall_the_guards(classifier, semantics):
+    import time
+
+    from bot.mediation.parties import parse_parties
+
+    started = time.perf_counter()
+    for text in [
+        "I accept" + " " * 3000 + "the dam must go",
+        "ok" + " " * 5000,
+        "A" + " " * 4000 + "B",
+    ]:
+        guard(text)
+        position_cue(text)
+        decide_kind(text, classifier, (), semantics.words)
+        parse_parties(text)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_terse_english_notes_are_readable(semantics):
+    assert not unreadable(
+        "Secure water supply, farmer livelihoods, drought protection", semantics.words
+    )

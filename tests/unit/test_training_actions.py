@@ -260,3 +260,10 @@ def test_the_summary_in_training_ends_with_the_debrief(repo, trainee_session, an
     stored = session.TRAINING.debrief(trainee_session)
     assert stored.token in messages[-1]["text"] and len(stored.skills) == 6
     assert stored.skills[0].score > 0
+
+
+def test_a_trainee_question_read_as_hostile_is_not_taken_for_a_statement(repo, trainee_session):
+    _chosen(repo, trainee_session)
+    text = "Highvale, why does the dam matter so much to you?"
+    run(mediation.Reframe(), _interests(trainee_session, text, "express_hostility"))
+    assert repo.statements(trainee_session) == []
