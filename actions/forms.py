@@ -27,6 +27,7 @@ from actions.session import (
     answer_key,
     enter_step,
     entity_values,
+    intent_confidence,
     is_training,
     latest_intent,
     message_id,
@@ -339,13 +340,12 @@ def context_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
     slot = tracker.get_slot("requested_slot")
     if not text.strip() or guard(text) in ("command", "small talk"):
         return None
-    latest = tracker.latest_message or {}
-    intent = (latest.get("intent") or {}).get("name")
-    confidence = float((latest.get("intent") or {}).get("confidence") or 0.0)
     if slot == "parties" and looks_like_party_list(text):
         values = take_parties(text, dispatcher, tracker)  # names are never a command
     elif slot == "topic" and len(text.split()) >= 3:
-        if intent in COMMAND_INTENTS and confidence >= COMMAND_CONFIDENCE:
+        if latest_intent(tracker) in COMMAND_INTENTS and (
+            intent_confidence(tracker) >= COMMAND_CONFIDENCE
+        ):
             return None  # "Please restart the conversation": a command, read with near-certainty
         REPOSITORY.set_topic(session_id(tracker), text)
         values = {"topic": text}
@@ -547,12 +547,9 @@ class AskCommonGroundFeedback(Action):
         if tracker.get_slot("step") != "common_ground":
             events = enter_step(tracker, "common_ground")
             parties = parties_of(tracker)
-            said = [
-                Said(s.party, s.kind, s.text)
-                for s in REPOSITORY.statements(sid, kinds=("interest", "position"))
-                if s.party in parties
-            ]
-            topics_of = {s.text: tuple(s.analysis.topics) for s in REPOSITORY.statements(sid)}
+            stored = REPOSITORY.statements(sid, kinds=("interest", "position"))
+            said = [Said(s.party, s.kind, s.text) for s in stored if s.party in parties]
+            topics_of = {s.text: tuple(s.analysis.topics) for s in stored}
             found = find_common_ground(said, parties, SEMANTICS, MEASURE_TEXTS, topics_of)
             REPOSITORY.propose_common_ground(sid, found)
             header = f"{steps.progress('common_ground')}."

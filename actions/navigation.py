@@ -12,6 +12,7 @@ from actions.session import (
     KNOWLEDGE,
     REPOSITORY,
     current_step,
+    intent_confidence,
     is_training,
     parties_of,
     session_id,
@@ -197,11 +198,12 @@ class SkipStep(Action):
 def _misread_statement(tracker: Tracker) -> bool:
     """A party's statement DIET took for a command (goodbye, restart, back, skip) while
     interests are taken."""
-    confidence = float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0)
     text = verbatim_text(tracker)
     if is_training(tracker) and plainly_a_question(text):
         return False  # a trainee's question to a party is not a statement
-    return current_step(tracker) == "interests" and misread_command(text, confidence)
+    return current_step(tracker) == "interests" and misread_command(
+        text, intent_confidence(tracker)
+    )
 
 
 class Goodbye(Action):

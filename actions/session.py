@@ -93,6 +93,12 @@ def message_id(tracker: Tracker) -> str:
     return f"{tracker.sender_id}:{stamp}"
 
 
+def intent_confidence(tracker: Tracker) -> float:
+    """DIET's confidence in the latest message's intent (0 when there is none)."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return float(intent.get("confidence") or 0.0)
+
+
 def intent_ranking(tracker: Tracker) -> list[dict]:
     """DIET's ranking of intents for the latest message (its top intent alone when the
     message carries no ranking)."""

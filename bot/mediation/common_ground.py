@@ -245,6 +245,15 @@ def _object(a: str, b: str) -> str | None:
     return " ".join(shared[:3]) or None
 
 
+def _quotes(said: Sequence[Said]) -> str:
+    return "; ".join(f"{s.party}: “{s.text}”" for s in said)
+
+
+def _mean_similarity(sims: np.ndarray, group: Sequence[int]) -> float:
+    """Mean pairwise similarity within a group of statements."""
+    return float(np.mean([sims[i, j] for i in group for j in group if i < j]))
+
+
 def _clusters(pairs: list[tuple[float, int, int]], limit: int) -> list[list[int]]:
     """Group statements linked by strong pairs (strongest first); each statement once."""
     group_of: dict[int, int] = {}
@@ -296,14 +305,13 @@ def find_common_ground(
             who = tuple(dict.fromkeys(s.party for s in said))
             obj = _object(said[0].text, said[1].text) or "the same thing"
             contested_texts.update(s.text for s in said)
-            quotes = "; ".join(f"{s.party}: “{s.text}”" for s in said)
             items.append(
                 CommonGroundItem(
                     CONTESTED,
-                    f"{join_names(who)} both claim {obj}: the issue to work on ({quotes}).",
+                    f"{join_names(who)} both claim {obj}: the issue to work on ({_quotes(said)}).",
                     who,
                     said,
-                    float(np.mean([sims[i, j] for i in group for j in group if i < j])),
+                    _mean_similarity(sims, group),
                     object=obj,
                 )
             )
@@ -328,14 +336,13 @@ def find_common_ground(
             centre = max(group, key=lambda k: float(np.mean([sims[k, m] for m in group])))
             in_shared.update(group)
             found_topics = tuple(dict.fromkeys(t for s in said for t in topics_of.get(s.text, ())))
-            quotes = "; ".join(f"{s.party}: “{s.text}”" for s in said)
             shared_items.append(
                 CommonGroundItem(
                     SHARED_NEED,
-                    f"{neutral_sentence(interests[centre].text, who, parties)} ({quotes})",
+                    f"{neutral_sentence(interests[centre].text, who, parties)} ({_quotes(said)})",
                     who,
                     said,
-                    float(np.mean([sims[i, j] for i in group for j in group if i < j])),
+                    _mean_similarity(sims, group),
                     topics=found_topics,
                 )
             )
