@@ -7,7 +7,9 @@
   dev cases and the old NLU hold-out (`tests/nlu/holdout.yml`, a dev set since it
   was tuned against), with DIET's ranking from the trained model;
 - common-ground thresholds and measure ranking: against the dev cases, with their
-  gold kinds and parties (so each setting is judged on its own).
+  gold kinds and parties (so each setting is judged on its own);
+- shared needs again on `benchmarks/shared_needs/` (45 disputes written with hard
+  look-alikes), sentence vectors against word alignment.
 
 Only `benchmarks/cases/dev` is used; the held-out split is for `eval_cases.py`.
 """
@@ -192,9 +194,9 @@ def calibrate_ground(cases, semantics, knowledge, analyser) -> None:
     print(f"Common ground and ranking: {len(cases)} dev cases, gold kinds and parties")
     rows = []
     for shared, contested in itertools.product(
-        (0.45, 0.5, 0.55, 0.6, 0.65), (0.4, 0.45, 0.5, 0.55)
+        (0.3, 0.33, 0.36, 0.39, 0.42), (0.4, 0.45, 0.5, 0.55)
     ):
-        common_ground.SHARED_NEED_SIMILARITY, common_ground.CONTESTED_SIMILARITY = shared, contested
+        common_ground.SHARED_NEED_ALIGNMENT, common_ground.CONTESTED_SIMILARITY = shared, contested
         tally = Tally()
         for case in cases:
             tally.add(case, simulate(case, semantics, knowledge, measures, analyser))
@@ -214,6 +216,80 @@ def calibrate_ground(cases, semantics, knowledge, analyser) -> None:
             f"  shared ≥{row[4]}, contested ≥{row[5]}: recall {row[0]}, precision {row[1]}, "
             f"contested-as-shared {row[2]}, measure fit {row[3]}"
         )
+
+
+def load_shared_need_sets() -> list[dict]:
+    """`benchmarks/shared_needs/`: 45 disputes' interests with their shared needs and
+    the look-alikes that are not (near misses, contested), written to be hard."""
+    return [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((PROJECT_ROOT / "benchmarks" / "shared_needs").glob("*.yml"))
+    ]
+
+
+def as_shared_need_set(case) -> dict:
+    """A dev case in the shared-need sets' form: its interests and shared needs."""
+    return {
+        "parties": list(case.parties),
+        "interests": [
+            {"id": s.id, "party": s.belongs_to, "text": s.text}
+            for s in case.statements
+            if s.kind == "interest" and s.belongs_to
+        ],
+        "shared_needs": [sorted(ids) for _, ids in case.shared_needs],
+    }
+
+
+def calibrate_shared_need_sets(name: str, sets, semantics) -> None:
+    """Sentence vectors against word alignment on every cross-party pair (AUC), then
+    shared-need recall and precision of `find_common_ground` at each threshold, on
+    interests alone (no positions, so nothing is set aside as contested)."""
+    from sklearn.metrics import roc_auc_score
+
+    labels, by_sentence, by_words = [], [], []
+    for raw in sets:
+        groups = [set(g) for g in raw.get("shared_needs") or []]
+        for a, b in itertools.combinations(raw["interests"], 2):
+            if a["party"] == b["party"]:
+                continue
+            labels.append(any(a["id"] in g and b["id"] in g for g in groups))
+            by_sentence.append(semantics.similarity(a["text"], b["text"]))
+            by_words.append(semantics.alignment(a["text"], b["text"], skip=raw["parties"]))
+    print(
+        f"{name}: {len(sets)} disputes, {len(labels)} cross-party pairs, "
+        f"{sum(labels)} the same need; pair AUC by sentence vectors "
+        f"{roc_auc_score(labels, by_sentence):.3f}, by word alignment "
+        f"{roc_auc_score(labels, by_words):.3f}"
+    )
+    chosen = common_ground.SHARED_NEED_ALIGNMENT
+    for threshold in (0.3, 0.33, 0.36, 0.39):
+        common_ground.SHARED_NEED_ALIGNMENT = threshold
+        found = total = right = proposed = 0
+        for raw in sets:
+            party_of = {i["id"]: i["party"] for i in raw["interests"]}
+            id_of = {i["text"]: i["id"] for i in raw["interests"]}
+            said = [Said(i["party"], "interest", i["text"]) for i in raw["interests"]]
+            if not said:
+                continue
+            items = [
+                {id_of[s.text] for s in item.statements}
+                for item in find_common_ground(said, raw["parties"], semantics)
+                if item.kind == common_ground.SHARED_NEED
+            ]
+            gold = [set(g) for g in raw.get("shared_needs") or []]
+
+            def match(g: set[str], item: set[str], party_of=party_of) -> bool:
+                return len({party_of[i] for i in g & item}) >= 2
+
+            total += len(gold)
+            found += sum(any(match(g, item) for item in items) for g in gold)
+            proposed += len(items)
+            right += sum(any(match(g, item) for g in gold) for item in items)
+        print(
+            f"  alignment ≥{threshold}: recall {found / max(total, 1):.3f}, "
+            f"precision {right / max(proposed, 1):.3f}"
+        )
+    common_ground.SHARED_NEED_ALIGNMENT = chosen
 
 
 def attribution_check(cases) -> None:
@@ -243,6 +319,12 @@ def main() -> None:
     rankings = diet_rankings(args.model or latest_model(), sorted({t for t, _, _ in items}))
     calibrate_kind(classifier, semantics, rankings, items)
     calibrate_ground(cases, semantics, knowledge, analyser)
+    calibrate_shared_need_sets(
+        "Shared needs, dev cases", [as_shared_need_set(c) for c in cases], semantics
+    )
+    calibrate_shared_need_sets(
+        "Shared needs, benchmarks/shared_needs", load_shared_need_sets(), semantics
+    )
 
 
 if __name__ == "__main__":

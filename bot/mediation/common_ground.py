@@ -1,8 +1,8 @@
 """Common ground as a mediator means it, in three kinds, each with its evidence.
 
 - **Shared needs**: interests of different parties that mean the same thing (their
-  sentence vectors are closer than `SHARED_NEED_SIMILARITY`), stated once, in
-  neutral words.
+  content words align, `Semantics.alignment`, above `SHARED_NEED_ALIGNMENT`), stated
+  once, in neutral words.
 - **Compatible interests**: different needs that one catalogue measure can serve
   together (electricity for one party, predictable releases for another): the
   basis for a package.
@@ -35,7 +35,7 @@ KIND_HEADINGS = {
     CONTESTED: "Contested ground (the issues to work on, not common ground)",
 }
 
-SHARED_NEED_SIMILARITY = 0.45
+SHARED_NEED_ALIGNMENT = 0.33
 CONTESTED_SIMILARITY = 0.45
 MEASURE_FIT_SIMILARITY = 0.35
 MAX_COMPATIBLE = 3
@@ -320,13 +320,15 @@ def find_common_ground(
     shared_items: list[CommonGroundItem] = []
     in_shared: set[int] = set()
     if interests:
-        sims = semantics.similarities([s.text for s in interests], [s.text for s in interests])
+        # Party names are left out of the alignment: "Egypt's farmers" and "Sudan's
+        # farmers" need the same, and the names would only make them look different.
+        sims = semantics.alignments([s.text for s in interests], skip=parties)
         pairs = [
             (float(sims[i, j]), i, j)
             for i in range(len(interests))
             for j in range(i + 1, len(interests))
             if interests[i].party != interests[j].party
-            and sims[i, j] >= SHARED_NEED_SIMILARITY
+            and sims[i, j] >= SHARED_NEED_ALIGNMENT
             and interests[i].text not in contested_texts
             and interests[j].text not in contested_texts
         ]

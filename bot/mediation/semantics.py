@@ -5,11 +5,20 @@ mean the same thing, which measure fits) compare unit-length sentence vectors
 from all-MiniLM-L6-v2, the encoder the NLU pipeline already ships
 (`bot/mediation/encoder.py`). A conversation re-reads its earlier statements at
 every step, so vectors are cached by text: each sentence is encoded once.
+
+Whether two parties' interests are one shared need is judged by `alignment`, not by
+the sentence vectors: each content word of one sentence is matched with its closest
+word (in context) in the other, as BERTScore does. On the development cases this
+separates shared needs from different needs on the same topic better than the
+sentence vectors (pair AUC 0.91 against 0.85, docs/architecture.md), because a mean
+over a whole sentence is dominated by its topic and framing ("we need", the party's
+name), while the alignment asks whether what is needed has a counterpart.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -18,6 +27,13 @@ from typing import Protocol
 import numpy as np
 
 CACHE_SIZE = 20_000  # sentences; 384 float32 each, so about 30 MB at most
+WORDS_CACHE_SIZE = 2_000  # sentences' word vectors; float16, about 25 kB each, 50 MB at most
+
+# Words that frame a need rather than say what is needed: not aligned.
+FRAME_WORDS = frozenset(
+    """the a an of to in on at for with and or but is are be we they our their it its that
+    this must need needs want wants have has""".split()  # noqa: SIM905 (a word list)
+)
 
 
 class Encoder(Protocol):
@@ -30,6 +46,9 @@ class Semantics:
     def __init__(self, encoder: Encoder, cache_size: int = CACHE_SIZE) -> None:
         self._encoder = encoder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._words: OrderedDict[str, tuple[np.ndarray, tuple[tuple[int, int], ...]]] = (
+            OrderedDict()
+        )
         self._size = cache_size
         self._lock = threading.Lock()
 
@@ -40,13 +59,74 @@ class Semantics:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        vector = self._encoder.encode(key or ".").sentence.astype(np.float32)
+        return self._encode(key)[0]
+
+    def _encode(
+        self, key: str
+    ) -> tuple[np.ndarray, tuple[np.ndarray, tuple[tuple[int, int], ...]]]:
+        """Encode once, keeping both the sentence vector and the word vectors."""
+        encoding = self._encoder.encode(key or ".")
+        vector = encoding.sentence.astype(np.float32)
         vector.setflags(write=False)
+        rows = encoding.vectors / np.maximum(
+            np.linalg.norm(encoding.vectors, axis=1, keepdims=True), 1e-12
+        )
+        words = (rows.astype(np.float16), tuple(encoding.offsets))
         with self._lock:
             self._cache[key] = vector
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
-        return vector
+            self._words[key] = words
+            if len(self._words) > WORDS_CACHE_SIZE:
+                self._words.popitem(last=False)
+        return vector, words
+
+    def _word_vectors(self, key: str) -> tuple[np.ndarray, tuple[tuple[int, int], ...]]:
+        """Unit contextual vectors of each word piece of `key`, with their spans."""
+        with self._lock:
+            hit = self._words.get(key)
+            if hit is not None:
+                self._words.move_to_end(key)
+                return hit
+        return self._encode(key)[1]
+
+    def content_words(self, text: str, skip: Sequence[str] = ()) -> np.ndarray:
+        """Unit vectors of the content words of `text` (not FRAME_WORDS, punctuation or
+        the names in `skip`, such as the parties'): what `alignment` compares."""
+        key = " ".join(text.split())
+        rows, offsets = self._word_vectors(key)
+        masked = [
+            (m.start(), m.end())
+            for name in skip
+            if name.strip()
+            for m in re.finditer(re.escape(" ".join(name.split())), key, re.IGNORECASE)
+        ]
+        keep = [
+            index
+            for index, (start, end) in enumerate(offsets)
+            if end > start
+            and key[start:end].isalnum()
+            and (end - start > 1 or key[start].isdigit())  # not the "s" of "Egypt's"
+            and key[start:end].lower() not in FRAME_WORDS
+            and not any(a <= start < b for a, b in masked)
+        ]
+        return rows[keep].astype(np.float32) if keep else rows.astype(np.float32)
+
+    def alignment(self, a: str, b: str, skip: Sequence[str] = ()) -> float:
+        """How far each sentence's content words have a counterpart in the other (mean
+        of both directions' best matches, -1 to 1)."""
+        sims = self.content_words(a, skip) @ self.content_words(b, skip).T
+        return float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+
+    def alignments(self, texts: Sequence[str], skip: Sequence[str] = ()) -> np.ndarray:
+        """`alignment` of every text with every other: a symmetric (n, n) matrix."""
+        words = [self.content_words(t, skip) for t in texts]
+        out = np.ones((len(texts), len(texts)), dtype=np.float32)
+        for i in range(len(texts)):
+            for j in range(i + 1, len(texts)):
+                sims = words[i] @ words[j].T
+                out[i, j] = out[j, i] = (sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2
+        return out
 
     def matrix(self, texts: Iterable[str]) -> np.ndarray:
         """(len(texts), 384), one unit row per text."""

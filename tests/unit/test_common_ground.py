@@ -6,6 +6,7 @@ from bot.mediation.common_ground import (
     COMPATIBLE,
     CONTESTED,
     SHARED_NEED,
+    SHARED_NEED_ALIGNMENT,
     MeasureText,
     Said,
     find_common_ground,
@@ -44,7 +45,7 @@ def test_shared_need_is_named_once_in_neutral_words(semantics, knowledge):
     neutral = need.text.split(" (")[0]
     assert "their" in neutral and " our " not in neutral and " we " not in neutral
     evidence = need.as_evidence()
-    assert evidence["kind"] == SHARED_NEED and evidence["similarity"] >= 0.45
+    assert evidence["kind"] == SHARED_NEED and evidence["similarity"] >= SHARED_NEED_ALIGNMENT
     assert len(evidence["statements"]) == 2
 
 
