@@ -441,7 +441,7 @@ class ValidateInterestsForm(FormValidationAction):
             return self._next_party(dispatcher, sid, parties, current)
         if intent in SMALL_TALK_INTENTS and chosen is None:
             return keep_asking
-        decision = judge(tracker, text, parties, chosen)
+        decision = judge(tracker, text, parties, current, chosen)
         events = handle_statement(dispatcher, tracker, text, decision, current or "", parties)
         return {**keep_asking, **{e["name"]: e["value"] for e in events}}
 

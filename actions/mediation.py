@@ -150,7 +150,7 @@ class Clarify(Action):
             # DIET was unsure; the meaning of the text may still be clear.
             parties = parties_of(tracker)
             party = tracker.get_slot("current_party") or (parties[0] if parties else "")
-            decision = judge(tracker, text, parties)
+            decision = judge(tracker, text, parties, party)
             return handle_statement(dispatcher, tracker, text, decision, party, parties)
         where = progress_line(tracker)
         dispatcher.utter_message(

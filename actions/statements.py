@@ -42,12 +42,24 @@ UNREADABLE = (
 
 
 def judge(
-    tracker: Tracker, text: str, parties: list[str], chosen: str | None = None
+    tracker: Tracker,
+    text: str,
+    parties: list[str],
+    speaker: str | None,
+    chosen: str | None = None,
 ) -> KindDecision:
-    """The kind of `text`; `chosen` is an intent the user picked with a button."""
+    """The kind of `text`, typed in `speaker`'s turn; `chosen` is an intent the user
+    picked with a button."""
     if chosen in INTENT_KIND:
         return KindDecision(INTENT_KIND[chosen], 1.0, "chosen by the user")
-    return decide_kind(text, KIND_CLASSIFIER, intent_ranking(tracker), SEMANTICS.words, parties)
+    return decide_kind(
+        text,
+        KIND_CLASSIFIER,
+        intent_ranking(tracker),
+        SEMANTICS.words,
+        parties,
+        speaker=speaker,
+    )
 
 
 def ask_interest_or_position(
@@ -71,7 +83,7 @@ def statement_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     current = tracker.get_slot("current_party") or (parties[0] if parties else "")
     text = verbatim_text(tracker)
     return handle_statement(
-        dispatcher, tracker, text, judge(tracker, text, parties), current, parties
+        dispatcher, tracker, text, judge(tracker, text, parties, current), current, parties
     )
 
 

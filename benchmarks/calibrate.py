@@ -122,13 +122,15 @@ def calibrate_training_match(semantics) -> None:
         )
 
 
-def dev_kind_items(cases) -> list[tuple[str, str, tuple[str, ...]]]:
-    items = [(s.text, s.kind, c.parties) for c in cases for s in c.statements]
+def dev_kind_items(cases) -> list[tuple[str, str, tuple[str, ...], str | None]]:
+    """(text, kind, parties, speaker): the dev cases' statements, then the old hold-out's
+    lines (no parties, no speaker)."""
+    items = [(s.text, s.kind, c.parties, s.turn) for c in cases for s in c.statements]
     holdout = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
     tmp = Path("/tmp/concordia-holdout-dev")
     tmp.mkdir(exist_ok=True)
     (tmp / "holdout.yml").write_text(holdout.read_text(encoding="utf-8"), encoding="utf-8")
-    items += [(text, kind, ()) for text, kind in nlu_examples(tmp)]
+    items += [(text, kind, (), None) for text, kind in nlu_examples(tmp)]
     return items
 
 
@@ -139,9 +141,11 @@ def calibrate_kind(classifier, semantics, rankings, items) -> None:
     for weight, ask in itertools.product((0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0), (0.0, 0.45)):
         statement_kind.ASK_BELOW = ask
         right = sum(
-            decide_kind(text, classifier, rankings[text], semantics.words, names, weight).kind
+            decide_kind(
+                text, classifier, rankings[text], semantics.words, names, weight, speaker
+            ).kind
             == kind
-            for text, kind, names in items
+            for text, kind, names, speaker in items
         )
         rows.append((round(right / len(items), 3), weight, ask))
     statement_kind.ASK_BELOW = chosen
@@ -149,8 +153,11 @@ def calibrate_kind(classifier, semantics, rankings, items) -> None:
     for position, interest in itertools.product((0.3, 0.5, 1.0), (0.0, 0.2, 0.3)):
         statement_kind.POSITION_CUE_WEIGHT, statement_kind.INTEREST_CUE_WEIGHT = position, interest
         right = sum(
-            decide_kind(text, classifier, rankings[text], semantics.words, names).kind == kind
-            for text, kind, names in items
+            decide_kind(
+                text, classifier, rankings[text], semantics.words, names, speaker=speaker
+            ).kind
+            == kind
+            for text, kind, names, speaker in items
         )
         print(f"  cues: position +{position}, interest +{interest}: {right / len(items):.3f}")
     statement_kind.POSITION_CUE_WEIGHT, statement_kind.INTEREST_CUE_WEIGHT = weights
@@ -316,7 +323,7 @@ def main() -> None:
     attribution_check(cases)
     classifier = KindClassifier.load_or_train(semantics, NLU_DIR, CACHE_DIR)
     items = dev_kind_items(cases)
-    rankings = diet_rankings(args.model or latest_model(), sorted({t for t, _, _ in items}))
+    rankings = diet_rankings(args.model or latest_model(), sorted({t for t, *_ in items}))
     calibrate_kind(classifier, semantics, rankings, items)
     calibrate_ground(cases, semantics, knowledge, analyser)
     calibrate_shared_need_sets(

@@ -82,6 +82,13 @@ def _subject_end(head: str, party: str, others: Sequence[str] = ()) -> int | Non
     return found.end() if found else None
 
 
+def opens_with(text: str, party: str, parties: Sequence[str] = ()) -> bool:
+    """True when `party` (or its people) is the subject that opens `text`: "India needs
+    to build roads", typed during India's turn, is India's own need, not a demand."""
+    head = _LEAD.sub("", " ".join(text.split()), count=1)
+    return _subject_end(head, party, [party, *parties]) is not None
+
+
 def attribute(text: str, kind: str, speaker: str, parties: Sequence[str]) -> str:
     """The party a statement of `kind`, typed during `speaker`'s turn, belongs to."""
     if kind != "interest":

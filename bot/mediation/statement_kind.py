@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.mediation.attribution import opens_with
 from bot.mediation.semantics import Semantics
 
 KINDS = ("interest", "position", "option", "none")
@@ -69,6 +70,11 @@ POSITION_CUE_WEIGHT = 1.0
 INTEREST_CUE_WEIGHT = 0.2
 # DIET's reading of a long message as "restart" or "goodbye" is obeyed only above this.
 COMMAND_CONFIDENCE = 0.9
+# From this many words on, DIET votes only among the statement kinds unless it is sure
+# (COMMAND_CONFIDENCE) of another intent. A message is judged only after the guards and
+# the routing of commands, so DIET's unsure reading of a long statement as "accept 1"
+# or "restart" is its mistake, not a "none".
+LONG_MESSAGE_WORDS = 6
 
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _COMMAND = re.compile(
@@ -92,9 +98,9 @@ _SMALL_TALK = re.compile(
     re.IGNORECASE,
 )
 _DEMAND_OF_OTHER = re.compile(
-    r"^(?!\s*(?:we|i|our|my|let'?s|let us)\b)[^,;.?]{1,60}?\b(?:must|has to|have to|should|"
-    r"will have to|is required to|are required to|ought to|needs to)\s+"
-    r"(?!be able|know|feel|understand|see|have)\w+",
+    r"^(?!\s*(?:we|i|our|my|let'?s|let us)\b)[^,;.?]{1,60}?(?<!\bwe )(?<!\bi )"
+    r"\b(?:must|has to|have to|should|will have to|is required to|are required to|ought to|"
+    r"needs to)\s+(?!be able|be sure|know|feel|understand|see|have)\w+",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
@@ -157,10 +163,16 @@ def guard(text: str) -> str | None:
     return None
 
 
-def position_cue(text: str) -> bool:
-    """A demand made of someone else, or a claim of right: the marks of a position."""
+def position_cue(text: str, speaker: str | None = None, parties: Sequence[str] = ()) -> bool:
+    """A demand made of someone else, or a claim of right: the marks of a position.
+    What the speaker says it must do itself ("India needs to build roads", in India's
+    turn) is not a demand of someone else."""
     text = _squeezed(text)
-    return bool(_DEMAND_OF_OTHER.search(text) or _CLAIM.search(text))
+    if _CLAIM.search(text):
+        return True
+    return bool(_DEMAND_OF_OTHER.search(text)) and not (
+        speaker and opens_with(text, speaker, parties)
+    )
 
 
 def misread_command(text: str, confidence: float) -> bool:
@@ -285,12 +297,15 @@ class KindClassifier:
 UNINFORMATIVE_INTENTS = frozenset({"ask_party", "inform", "nlu_fallback"})
 
 
-def intent_probabilities(ranking: Sequence[Mapping]) -> dict[str, float]:
-    """DIET's intent ranking folded into the four kinds (the other intents are "none")."""
+def intent_probabilities(
+    ranking: Sequence[Mapping], statements_only: bool = False
+) -> dict[str, float]:
+    """DIET's intent ranking folded into the four kinds (the other intents are "none",
+    or left out with `statements_only`)."""
     scores = dict.fromkeys(KINDS, 0.0)
     for entry in ranking:
         name, confidence = entry.get("name"), float(entry.get("confidence") or 0.0)
-        if name in UNINFORMATIVE_INTENTS:
+        if name in UNINFORMATIVE_INTENTS or (statements_only and name not in INTENT_KIND):
             continue
         scores[INTENT_KIND.get(str(name), "none")] += confidence
     total = sum(scores.values())
@@ -304,21 +319,31 @@ def decide_kind(
     english: frozenset[str] = frozenset(),
     names: Iterable[str] = (),
     classifier_weight: float = CLASSIFIER_WEIGHT,
+    speaker: str | None = None,
 ) -> KindDecision:
-    """The kind of `text`, from the guards, its meaning and (if given) DIET's ranking."""
+    """The kind of `text`, typed in `speaker`'s turn, from the guards, its meaning and
+    (if given) DIET's ranking; `names` are the parties' names."""
+    names = tuple(names)
     reason = guard(text)
     if reason:
         return KindDecision("none", 1.0, reason)
     if english and unreadable(text, english, names):
         return KindDecision("unclear", 1.0, "unreadable")
     scores = classifier.probabilities(text)
-    diet = intent_probabilities(intent_ranking)
+    long = len(_WORD.findall(text)) >= LONG_MESSAGE_WORDS
+    sure_not_statement = any(
+        r.get("name") not in INTENT_KIND
+        and r.get("name") not in UNINFORMATIVE_INTENTS
+        and float(r.get("confidence") or 0.0) >= COMMAND_CONFIDENCE
+        for r in intent_ranking
+    )
+    diet = intent_probabilities(intent_ranking, statements_only=long and not sure_not_statement)
     if diet:
         scores = {
             k: classifier_weight * scores[k] + (1 - classifier_weight) * diet[k] for k in KINDS
         }
     cues = {
-        "position": POSITION_CUE_WEIGHT if position_cue(text) else 0.0,
+        "position": POSITION_CUE_WEIGHT if position_cue(text, speaker, list(names)) else 0.0,
         "interest": INTEREST_CUE_WEIGHT if _OWN_NEED.search(_squeezed(text)) else 0.0,
     }
     if any(cues.values()):

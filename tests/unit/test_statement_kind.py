@@ -139,6 +139,39 @@ def test_demands_and_claims_of_right_read_as_positions(classifier, semantics, te
     assert decide_kind(text, classifier, diet_says_interest, semantics.words).kind == "position"
 
 
+def test_what_the_speaker_says_it_must_do_itself_is_no_demand_of_another():
+    roads = "India needs to build roads and bridges on its own side of the line."
+    assert not position_cue(roads, "India", ["India", "China"])  # India's own need
+    assert position_cue(roads, "China", ["India", "China"])  # China's demand of India
+    assert position_cue(roads)  # no speaker known: read as a demand, as before
+    # "we have to be sure", after an opening phrase, is the speaker's own need too.
+    assert not position_cue("In a drought year we have to be sure that enough water reaches us")
+    assert position_cue("In a drought year Ethiopia has to release enough water for us")
+
+
+LONG_STATEMENT = (
+    "Pyla is the last mixed village on the island and we want both communities there to "
+    "keep living side by side in peace."
+)
+
+
+def test_an_unsure_command_reading_of_a_long_statement_is_set_aside(classifier, semantics):
+    unsure = [
+        {"name": "accept_measure", "confidence": 0.35},
+        {"name": "inform", "confidence": 0.28},
+        {"name": "state_interest", "confidence": 0.2},
+        {"name": "restart", "confidence": 0.17},
+    ]
+    decision = decide_kind(LONG_STATEMENT, classifier, unsure, semantics.words, ["Pyla"])
+    assert decision.kind == "interest", decision
+    # Short messages keep DIET's whole vote, and so do long ones it is sure of.
+    assert intent_probabilities(unsure)["none"] > 0.5
+    assert intent_probabilities(unsure, statements_only=True)["none"] == 0.0
+    sure = [{"name": "start_mediation", "confidence": 0.97}]
+    text = "Can you run a mediation between hospital staff and the administrators"
+    assert decide_kind(text, classifier, sure, semantics.words).kind != "interest"
+
+
 def test_long_whitespace_runs_cannot_stall_the_guards(classifier, semantics):
     import time
 
