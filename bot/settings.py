@@ -62,6 +62,23 @@ def _redis_url(raw: str) -> str | None:
     return value
 
 
+MIN_SECRET_BYTES = 32
+
+
+def _secret_key(env: dict[str, str]) -> str | None:
+    """CONCORDIA_SECRET_KEY, at least 32 bytes (a short key can be guessed offline from
+    one signed cookie); unset means a random key kept in var/secret_key."""
+    value = env.get("CONCORDIA_SECRET_KEY") or None
+    if value is not None and len(value.encode("utf-8", "surrogatepass")) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"CONCORDIA_SECRET_KEY is {len(value.encode('utf-8', 'surrogatepass'))} bytes; "
+            f"use at least {MIN_SECRET_BYTES} random bytes (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), or unset it to "
+            "use a random key kept in var/secret_key"
+        )
+    return value
+
+
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -134,7 +151,7 @@ class Settings:
             root=root,
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             cors_origins=cors,
-            secret_key=env.get("CONCORDIA_SECRET_KEY") or None,
+            secret_key=_secret_key(env),
             secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("CONCORDIA_PUBLIC_URL", "")),
             redis_url=_redis_url(env.get("REDIS_URL", "")),

@@ -23,6 +23,17 @@ LOGIN_COOKIE = "concordia_login"
 SESSION_SECONDS = 8 * 3600
 
 
+def _utf8(text: str) -> bytes:
+    """Any str as bytes, lone surrogates included: cookies and form fields come from
+    outside, and `hmac.compare_digest` refuses non-ASCII str (it answered 500)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings from anywhere."""
+    return hmac.compare_digest(_utf8(a), _utf8(b))
+
+
 def load_secret(value: str | None, path: Path) -> bytes:
     """CONCORDIA_SECRET_KEY, or a random key kept in a file all processes share.
 
@@ -31,7 +42,7 @@ def load_secret(value: str | None, path: Path) -> bytes:
     process links first wins, and the other reads that key.
     """
     if value:
-        return value.encode()
+        return _utf8(value)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -57,7 +68,7 @@ class Signer:
     secret: bytes
 
     def _mac(self, payload: str) -> str:
-        return hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self.secret, _utf8(payload), hashlib.sha256).hexdigest()
 
     def sign(self, payload: str) -> str:
         return f"{payload}|{self._mac(payload)}"
@@ -66,7 +77,7 @@ class Signer:
         if not token or "|" not in token:
             return None
         payload, _, mac = token.rpartition("|")
-        return payload if hmac.compare_digest(mac, self._mac(payload)) else None
+        return payload if same(mac, self._mac(payload)) else None
 
     # -- conversation ids (the widget's socket sessions) ----------------------------------
     # 128 random bits and a MAC: unguessable, and a browser can only resume a
@@ -79,7 +90,7 @@ class Signer:
         if not isinstance(value, str) or len(value) != 65 or value[32] != ".":
             return False
         nonce, mac = value[:32], value[33:]
-        return hmac.compare_digest(mac, self._mac(f"conversation|{nonce}")[:32])
+        return same(mac, self._mac(f"conversation|{nonce}")[:32])
 
     # -- reviewer sessions ----------------------------------------------------------------
     # Each token names its purpose, so the pre-sign-in token handed to anyone who opens
@@ -89,6 +100,10 @@ class Signer:
 
     def login_token(self) -> str:
         return self.sign(f"login|{int(time.time())}|{secrets.token_hex(8)}")
+
+    def is_login_token(self, token: str | None) -> bool:
+        payload = self.unsign(token)
+        return payload is not None and payload.startswith("login|")
 
     def reviewer(self, cookie: str | None) -> str | None:
         payload = self.unsign(cookie)
@@ -105,8 +120,4 @@ class Signer:
         return self._mac(f"csrf|{cookie or ''}")
 
     def csrf_ok(self, cookie: str | None, token: str | None) -> bool:
-        return (
-            bool(cookie)
-            and bool(token)
-            and hmac.compare_digest(self.csrf_token(cookie), token or "")
-        )
+        return bool(cookie) and bool(token) and same(self.csrf_token(cookie), token or "")

@@ -84,12 +84,16 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     # -- sign-in ----------------------------------------------------------------------------
     @bp.get("/login")
     async def login_form(request: Request):
-        token = request.cookies.get(LOGIN_COOKIE) or signer.login_token()
+        token = request.cookies.get(LOGIN_COOKIE)
+        if not signer.is_login_token(token):  # anything else is set anew, never echoed
+            token = signer.login_token()
         page = render(request, "login.html", login_csrf=signer.csrf_token(token))
         page.cookies[LOGIN_COOKIE] = token
         page.cookies[LOGIN_COOKIE]["httponly"] = True
         page.cookies[LOGIN_COOKIE]["samesite"] = "Strict"
         page.cookies[LOGIN_COOKIE]["path"] = "/review"
+        if settings.secure_cookies:
+            page.cookies[LOGIN_COOKIE]["secure"] = True
         return page
 
     @bp.post("/login")

@@ -66,3 +66,30 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("empty", "is not migrated; the code needs revision"),
+        ("short-key", "CONCORDIA_SECRET_KEY is 5 bytes; use at least 32"),
+    ],
+)
+def test_the_web_app_refuses_to_start_with_one_line_naming_the_fix(tmp_path, setup, expected):
+    """Started on an unmigrated database it answered 500 ("no such table") on sign-in."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "WEB_PORT": str(free_port()),
+    }
+    if setup == "short-key":
+        env["CONCORDIA_SECRET_KEY"] = "short"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.web"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], done.stderr[-2000:]
+    if setup == "empty":
+        assert "concordia db upgrade" in lines[0]
+    assert "Traceback" not in done.stderr + done.stdout

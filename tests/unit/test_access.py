@@ -50,7 +50,11 @@ def served(tmp_path_factory):
     sid = SessionRepository(url).start_session("access-sender")
     Accounts(url).add("trainer", PASSWORD)
     settings = Settings.from_env(
-        {"DATABASE_URL": url, "WEB_PORT": str(free_port()), "CONCORDIA_SECRET_KEY": "k-access"}
+        {
+            "DATABASE_URL": url,
+            "WEB_PORT": str(free_port()),
+            "CONCORDIA_SECRET_KEY": "k-access-" + "x" * 32,
+        }
     )
     stack = Stack(settings, log_dir=root / "logs")
     stack.start(web_app_spec(settings))
@@ -141,6 +145,32 @@ def test_conversation_ids_are_unguessable_and_unforgeable(tmp_path):
         assert not signer.is_conversation_id(forged), forged
     other = Signer(b"another deployment's key")
     assert not other.is_conversation_id(sample)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["é" * 32 + "." + "é" * 32, "\udcff" * 32 + "." + "0" * 32, "x|é", "\udcff|abc", "é|é"],
+)
+def test_non_ascii_and_surrogates_are_refused_not_raised(tmp_path, value):
+    # hmac.compare_digest raises TypeError on non-ASCII str: the sign-in form answered 500.
+    signer = Signer(load_secret(None, tmp_path / "secret_key"))
+    assert not signer.is_conversation_id(value)
+    assert signer.unsign(value) is None
+    assert signer.reviewer(value) is None
+    assert not signer.is_login_token(value)
+    token = signer.login_token()
+    assert not signer.csrf_ok(token, value)
+    assert not signer.csrf_ok(value, signer.csrf_token(token))
+    assert signer.csrf_ok(token, signer.csrf_token(token))
+
+
+def test_a_short_signing_key_is_refused_at_start():
+    from bot.settings import ConfigError
+
+    with pytest.raises(ConfigError, match=r"CONCORDIA_SECRET_KEY is 9 bytes.*at least 32"):
+        Settings.from_env({"CONCORDIA_SECRET_KEY": "too-short"})
+    assert Settings.from_env({"CONCORDIA_SECRET_KEY": "k" * 32}).secret_key == "k" * 32
+    assert Settings.from_env({}).secret_key is None  # a random key in var/secret_key
 
 
 def test_every_process_of_a_deployment_gets_the_same_key(tmp_path):

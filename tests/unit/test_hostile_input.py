@@ -111,7 +111,11 @@ def web(tmp_path_factory):
     Accounts(url).add("trainer", PASSWORD)
     port = free_port()
     settings_ = Settings.from_env(
-        {"DATABASE_URL": url, "WEB_PORT": str(port), "CONCORDIA_SECRET_KEY": "k-hostile"}
+        {
+            "DATABASE_URL": url,
+            "WEB_PORT": str(port),
+            "CONCORDIA_SECRET_KEY": "k-hostile-" + "x" * 32,
+        }
     )
     stack = Stack(settings_, log_dir=root / "logs")
     stack.start(web_app_spec(settings_))
@@ -169,6 +173,49 @@ def test_sign_in_form_takes_any_fields_without_a_500(web, fields):
     )
     assert reply.status_code in (200, 302, 400, 403, 429), reply.status_code
     assert "concordia_review=" not in reply.headers.get("Set-Cookie", "")  # never signed in
+
+
+def header_safe(text: str) -> str:
+    """What can travel in a Cookie header: UTF-8 without line breaks or NUL."""
+    return encodable(text).translate({ord(c): None for c in "\r\n\x00"})
+
+
+def test_a_non_ascii_csrf_token_with_a_real_login_cookie_is_refused_not_a_500(web):
+    client = requests.Session()
+    client.get(f"{web['base']}/review/login", timeout=10)
+    assert client.cookies.get("concordia_login")
+    reply = client.post(
+        f"{web['base']}/review/login",
+        data={"name": "trainer", "password": PASSWORD, "csrf_token": "é" * 64},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert reply.status_code in (400, 403), reply.status_code
+
+
+@FUZZ
+@given(
+    cookies=st.dictionaries(
+        st.sampled_from(["concordia_login", "concordia_review"]),
+        HOSTILE.map(header_safe),
+        min_size=1,
+        max_size=2,
+    ),
+    token=HOSTILE.map(encodable),
+)
+def test_any_cookie_and_token_are_refused_without_a_500(web, cookies, token):
+    header = "; ".join(f"{k}={v[:2000]}" for k, v in cookies.items()).encode("utf-8")
+    for method, path in (("get", "/review/login"), ("post", "/review/login"), ("get", "/review")):
+        reply = requests.request(
+            method,
+            f"{web['base']}{path}",
+            headers={"Cookie": header},
+            data={"name": "trainer", "password": PASSWORD, "csrf_token": token},
+            timeout=10,
+            allow_redirects=False,
+        )
+        assert reply.status_code in (200, 302, 400, 403, 429), (path, reply.status_code)
+        assert "concordia_review=" not in reply.headers.get("Set-Cookie", "")
 
 
 @FUZZ

@@ -68,7 +68,11 @@ def _serve(url: str, analyser):
     Accounts(url).add("trainer", PASSWORD)
     port = free_port()
     settings = Settings.from_env(
-        {"DATABASE_URL": url, "WEB_PORT": str(port), "CONCORDIA_SECRET_KEY": "test-secret"}
+        {
+            "DATABASE_URL": url,
+            "WEB_PORT": str(port),
+            "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32,
+        }
     )
     stack = Stack(settings)
     stack.start(web_app_spec(settings))
