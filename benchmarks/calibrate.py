@@ -193,36 +193,42 @@ def simulate(case, semantics, knowledge, measures, analyser) -> Outcome:
             frozenset(s.text for s in f.statements) for f in found if f.kind == "compatible"
         ],
         measures=[r.measure.id for r in ranked],
+        contested=[frozenset(s.text for s in f.statements) for f in found if f.kind == "contested"],
     )
 
 
 def calibrate_ground(cases, semantics, knowledge, analyser) -> None:
+    """Shared-need alignment, then the two contested thresholds, each varied with the
+    others at their current settings."""
     measures = [MeasureText(m.id, m.title, measure_text(m)) for m in knowledge.measures.values()]
     print(f"Common ground and ranking: {len(cases)} dev cases, gold kinds and parties")
-    rows = []
-    for shared, contested in itertools.product(
-        (0.3, 0.33, 0.36, 0.39, 0.42), (0.4, 0.45, 0.5, 0.55)
-    ):
-        common_ground.SHARED_NEED_ALIGNMENT, common_ground.CONTESTED_SIMILARITY = shared, contested
-        tally = Tally()
-        for case in cases:
-            tally.add(case, simulate(case, semantics, knowledge, measures, analyser))
-        f = tally.figures()
-        rows.append(
-            (
-                f["shared_need_recall"],
-                f["shared_need_precision"],
-                f["contested_as_shared"],
-                f["measure_fit_top3"],
-                shared,
-                contested,
+    current = {
+        "SHARED_NEED_ALIGNMENT": common_ground.SHARED_NEED_ALIGNMENT,
+        "CONTESTED_SIMILARITY": common_ground.CONTESTED_SIMILARITY,
+        "CONTESTED_POSITION_SIMILARITY": common_ground.CONTESTED_POSITION_SIMILARITY,
+    }
+    grid = {
+        "SHARED_NEED_ALIGNMENT": (0.3, 0.33, 0.36, 0.39),
+        "CONTESTED_SIMILARITY": (0.45, 0.5, 0.55, 0.6, 0.65),
+        "CONTESTED_POSITION_SIMILARITY": (0.25, 0.3, 0.35, 0.4, 0.45),
+    }
+    for name, values in grid.items():
+        for value in values:
+            for other, setting in current.items():
+                setattr(common_ground, other, value if other == name else setting)
+            tally = Tally()
+            for case in cases:
+                tally.add(case, simulate(case, semantics, knowledge, measures, analyser))
+            f = tally.figures()
+            mark = " (current)" if value == current[name] else ""
+            print(
+                f"  {name} {value}{mark}: shared recall {f['shared_need_recall']}, precision "
+                f"{f['shared_need_precision']}, contested named {f['contested_named']}, "
+                f"contested-as-shared {f['contested_as_shared']}, "
+                f"measure fit {f['measure_fit_top3']}"
             )
-        )
-    for row in rows:
-        print(
-            f"  shared ≥{row[4]}, contested ≥{row[5]}: recall {row[0]}, precision {row[1]}, "
-            f"contested-as-shared {row[2]}, measure fit {row[3]}"
-        )
+    for other, setting in current.items():
+        setattr(common_ground, other, setting)
 
 
 def load_shared_need_sets() -> list[dict]:

@@ -21,6 +21,9 @@ REST against the real stack):
   recall = gold needs matched, precision = proposed items matching some gold need;
 - **contested shown as shared**: proposed shared-need or compatible items whose
   statements include claims of one contested object from two different parties;
+- **contested named**: gold contested objects for which a contested item holds
+  claims of that object from two different parties (recall; no target, as the
+  key names the main clash of a case, not every one);
 - **measure fit**: one of the first three measures offered is in the case's list.
 """
 
@@ -95,6 +98,7 @@ class Outcome:
     compatible: list[frozenset[str]]
     measures: list[str]  # ids offered, in order
     asked: set[str] = field(default_factory=set)  # texts the assistant asked about
+    contested: list[frozenset[str]] = field(default_factory=list)  # texts of each item
 
 
 @dataclass
@@ -108,6 +112,8 @@ class Tally:
     items_right: int = 0
     items_total: int = 0
     contested_as_shared: int = 0
+    contested_named: int = 0
+    contested_total: int = 0
     measure_fit: int = 0
     cases: int = 0
     asked: int = 0
@@ -156,6 +162,13 @@ class Tally:
             if any(len(parties_in(gold & item)) >= 2 for item in as_shared):
                 self.contested_as_shared += 1
                 errors.append(f"contested shown as shared: {obj}")
+        named = [frozenset(ids[t] for t in item if t in ids) for item in outcome.contested]
+        for obj, gold in case.contested:
+            self.contested_total += 1
+            if any(len(parties_in(gold & item)) >= 2 for item in named):
+                self.contested_named += 1
+            else:
+                errors.append(f"contested not named: {obj}")
         if set(outcome.measures[:3]) & case.measures:
             self.measure_fit += 1
         else:
@@ -176,6 +189,7 @@ class Tally:
             "shared_need_precision": share(self.items_right, self.items_total),
             "shared_needs_proposed": self.items_total,
             "contested_as_shared": self.contested_as_shared,
+            "contested_named": share(self.contested_named, self.contested_total),
             "measure_fit_top3": share(self.measure_fit, self.cases),
         }
 

@@ -99,7 +99,14 @@ def run_case(
     talk.say("done")
     asked = {text for text, reply in replies.items() if ASKED in reply}
     notes = [f"reply to {t[:50]!r}: {replies[t][:90]!r}" for t in replies if t not in stored]
-    outcome = Outcome(stored, texts_of("shared_need"), texts_of("compatible"), measures[:3], asked)
+    outcome = Outcome(
+        stored,
+        texts_of("shared_need"),
+        texts_of("compatible"),
+        measures[:3],
+        asked,
+        texts_of("contested"),
+    )
     return outcome, trouble, notes
 
 

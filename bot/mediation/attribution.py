@@ -111,3 +111,23 @@ def attribute(text: str, kind: str, speaker: str, parties: Sequence[str]) -> str
         if _NEED.search(rest):
             return party
     return speaker
+
+
+def addressee(text: str, speaker: str, parties: Sequence[str]) -> str | None:
+    """The other party a demand is made of ("India has to halt the build-up…", typed in
+    China's turn, is addressed to India), or None. A demand of a party about what
+    that party says it needs is where the two clash."""
+    head = _LEAD.sub("", " ".join(text.split()), count=1)
+    first_clause = _CLAUSE_END.split(head, maxsplit=1)[0]
+    everyone = [speaker, *parties]
+    for party in sorted(parties, key=len, reverse=True):
+        if party.casefold() == speaker.casefold():
+            continue
+        end = _subject_end(first_clause, party, everyone)
+        if end is None:
+            continue
+        rest = first_clause[end:]
+        by_name = re.fullmatch(rf"(?i:the\s+)?{re.escape(party)}", first_clause[:end])
+        if _DEMAND.search(rest) or (by_name and _NEED_TO.search(rest)):
+            return party
+    return None

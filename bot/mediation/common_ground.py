@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.mediation.attribution import addressee
 from bot.mediation.semantics import Semantics
 
 SHARED_NEED = "shared_need"
@@ -36,7 +37,9 @@ KIND_HEADINGS = {
 }
 
 SHARED_NEED_ALIGNMENT = 0.33
-CONTESTED_SIMILARITY = 0.45
+CONTESTED_SIMILARITY = 0.55  # a claim against a claim, or a demand against a need
+CONTESTED_POSITION_SIMILARITY = 0.30  # two parties' positions
+MAX_CONTESTED = 3
 MEASURE_FIT_SIMILARITY = 0.35
 MAX_COMPATIBLE = 3
 
@@ -49,6 +52,7 @@ _CLAIM = re.compile(
     r"part of (?:our|its)|our side of|no one else|exclusive|full control|entitled)\b",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[a-z][a-z'’-]+")
 _OBJECT_STOP = frozenset(
     [
         "we",
@@ -237,12 +241,55 @@ def neutral_sentence(text: str, parties: Sequence[str], all_parties: Sequence[st
     return f"{subject}: {body[0].lower() + body[1:] if body[:2] != body[:2].upper() else body}."
 
 
-def _object(a: str, b: str) -> str | None:
-    """The thing two claims share: their longest common content words, if any."""
-    words_a = [w for w in re.findall(r"[a-z][a-z'-]+", a.lower()) if w not in _OBJECT_STOP]
-    words_b = set(w for w in re.findall(r"[a-z][a-z'-]+", b.lower()) if w not in _OBJECT_STOP)
-    shared = [w for w in dict.fromkeys(words_a) if w in words_b or w.rstrip("s") in words_b]
+def _content(text: str, names: Sequence[str]) -> list[str]:
+    """Words that can name an object: no party names, no possessive endings."""
+    skip = {w for name in names for w in name.casefold().split()}
+    words = (w.removesuffix("'s").removesuffix("’s") for w in _WORDS.findall(text.casefold()))
+    return [w for w in words if w not in _OBJECT_STOP and w not in skip]
+
+
+def _object(a: str, b: str, names: Sequence[str] = ()) -> str | None:
+    """The thing two claims share: their common content words (party names left out,
+    as "India" in two demands of India is no object), if any."""
+    words_b = set(_content(b, names))
+    shared = [
+        w for w in dict.fromkeys(_content(a, names)) if w in words_b or w.rstrip("s") in words_b
+    ]
     return " ".join(shared[:3]) or None
+
+
+def _clash(a: Said, b: Said, similarity: float, parties: Sequence[str]) -> bool:
+    """Two statements of different parties that cannot both be met as they stand:
+    positions on the same matter, a claim against a claim, or a demand made of a
+    party about what that party says it needs ("India has to halt the build-up" and
+    India's "India needs to build roads")."""
+    if a.party == b.party:
+        return False
+    if a.kind == b.kind == "position":
+        return similarity >= CONTESTED_POSITION_SIMILARITY
+    if similarity < CONTESTED_SIMILARITY:
+        return False
+    if _CLAIM.search(a.text) and _CLAIM.search(b.text):
+        return True
+    return any(
+        x.kind == "position" and addressee(x.text, x.party, parties) == y.party
+        for x, y in ((a, b), (b, a))
+    )
+
+
+def _clash_sentence(
+    said: Sequence[Said], who: Sequence[str], obj: str | None, parties: Sequence[str]
+) -> str:
+    """How a clash is named: what is claimed when the words show it, whose demand meets
+    whose need when that is the shape of it."""
+    for x in said:
+        target = addressee(x.text, x.party, parties) if x.kind == "position" else None
+        need = next((y for y in said if y.party == target and y.kind == "interest"), None)
+        if need is not None:
+            return f"{x.party} demands of {need.party} what {need.party} says it needs"
+    if obj:
+        return f"{join_names(who)} clash over “{obj}”"
+    return f"{join_names(who)} make demands that clash"
 
 
 def _quotes(said: Sequence[Said]) -> str:
@@ -289,26 +336,22 @@ def find_common_ground(
     contested_texts: set[str] = set()
     if claims:
         sims = semantics.similarities([c.text for c in claims], [c.text for c in claims])
-        pairs = []
-        for i in range(len(claims)):
-            for j in range(i + 1, len(claims)):
-                a, b = claims[i], claims[j]
-                if a.party == b.party or sims[i, j] < CONTESTED_SIMILARITY:
-                    continue
-                # Two demands on the same thing, or two claims of ownership, clash.
-                both_claim = bool(_CLAIM.search(a.text)) and bool(_CLAIM.search(b.text))
-                both_positions = a.kind == b.kind == "position"
-                if both_claim or (both_positions and _object(a.text, b.text)):
-                    pairs.append((float(sims[i, j]), i, j))
-        for group in _clusters(pairs, limit=3):
+        pairs = [
+            (float(sims[i, j]), i, j)
+            for i in range(len(claims))
+            for j in range(i + 1, len(claims))
+            if _clash(claims[i], claims[j], float(sims[i, j]), parties)
+        ]
+        for group in _clusters(pairs, limit=MAX_CONTESTED):
             said = tuple(claims[k] for k in group)
             who = tuple(dict.fromkeys(s.party for s in said))
-            obj = _object(said[0].text, said[1].text) or "the same thing"
+            obj = _object(said[0].text, said[1].text, parties)
             contested_texts.update(s.text for s in said)
             items.append(
                 CommonGroundItem(
                     CONTESTED,
-                    f"{join_names(who)} both claim {obj}: the issue to work on ({_quotes(said)}).",
+                    f"{_clash_sentence(said, who, obj, parties)}: the issue to work on "
+                    f"({_quotes(said)}).",
                     who,
                     said,
                     _mean_similarity(sims, group),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mediation.attribution import attribute
+from bot.mediation.attribution import addressee, attribute
 
 BORDER = ["India", "China"]
 NILE = ["Ethiopia", "Egypt", "Sudan"]
@@ -108,3 +108,13 @@ def test_nested_party_names_go_to_the_longest_name():
         attribute("South Sudan's herders need the grazing land", "interest", "Sudan", parties)
         == "South Sudan"
     )
+
+
+def test_a_demand_is_addressed_to_the_party_that_opens_it():
+    parties = ["India", "China"]
+    assert addressee("India has to halt the build-up near the line.", "China", parties) == "India"
+    assert addressee("China must pull its troops back.", "India", parties) == "China"
+    # Said of oneself, or with no demand in it, it is addressed to no one else.
+    assert addressee("India needs to build roads on its side.", "India", parties) is None
+    assert addressee("China's herders graze the valley.", "India", parties) is None
+    assert addressee("We must be sure our soldiers come home.", "India", parties) is None

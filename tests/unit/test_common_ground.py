@@ -146,3 +146,47 @@ def test_a_claimed_interest_never_makes_a_shared_need(semantics):
     for item in items:
         if item.kind == SHARED_NEED:
             assert not claimed & {s.text for s in item.statements}
+
+
+def test_a_demand_of_a_party_against_its_own_need_is_contested(semantics):
+    """China's demand that India stop building meets India's need to build: a clash,
+    even though one is an interest and they share no claim words."""
+    said = [
+        Said(
+            "India",
+            "interest",
+            "India needs to build roads and bridges on its own side of the line without "
+            "that being read as a provocation.",
+        ),
+        Said(
+            "China",
+            "position",
+            "India has to halt the build-up of troops and infrastructure close to the line.",
+        ),
+    ]
+    items = find_common_ground(said, ["India", "China"], semantics)
+    assert [i.kind for i in items] == [CONTESTED]
+    assert items[0].text.startswith("China demands of India what India says it needs")
+
+
+def test_two_parties_positions_on_one_matter_are_contested_without_shared_words(semantics):
+    said = [
+        Said(
+            "India",
+            "position",
+            "China must pull its troops back to where they stood in April 2020 at every "
+            "friction point along the LAC.",
+        ),
+        Said(
+            "China",
+            "position",
+            "The Galwan valley lies on China's side of the Line of Actual Control and that "
+            "is not up for negotiation.",
+        ),
+        Said("China", "interest", "Our fishermen need safe harbours in a storm."),
+    ]
+    items = find_common_ground(said, ["India", "China"], semantics)
+    assert [i.kind for i in items] == [CONTESTED]
+    assert {s.kind for s in items[0].statements} == {"position"}
+    # "China" in both is a party's name, no object of the clash.
+    assert items[0].object is None and "make demands that clash" in items[0].text
