@@ -33,6 +33,23 @@ NOT_PROCESSED = (
 )
 
 
+# The metadata a client may set, with the values it may take (the widget's customData
+# says which button started it). Anything else a client sends, the internal keys the
+# channels set themselves (VERBATIM_KEY, CLIENT_ID_KEY) above all, is dropped.
+CLIENT_METADATA = {"mode": ("mediation", "training")}
+
+
+def client_metadata(raw: Any) -> dict[str, Any]:
+    """The keys of a client's metadata this product defines, with allowed values only."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        key: raw[key]
+        for key, allowed in CLIENT_METADATA.items()
+        if isinstance(raw.get(key), str) and raw[key] in allowed
+    }
+
+
 def too_long(text: str, limit: int) -> str | None:
     """The friendly reply to a message over the channel's limit, or None if it fits.
 
@@ -106,8 +123,7 @@ class VerbatimRestInput(RestInput):
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
         body = self._body(request)
-        metadata = body.get("metadata")
-        metadata = dict(metadata) if isinstance(metadata, dict) else {}
+        metadata = client_metadata(body.get("metadata"))
         metadata[VERBATIM_KEY] = body.get("message")
         client_id = body.get("message_id")
         if client_id is not None:

@@ -27,19 +27,20 @@ from sanic import Blueprint
 
 from bot.settings import Settings
 from bot.web.auth import Signer, secret_for
-from connectors.rest import VERBATIM_KEY, not_unicode, too_long
+from connectors.rest import VERBATIM_KEY, client_metadata, not_unicode, too_long
 
 logger = logging.getLogger(__name__)
 BOUND_KEY = "conversation"
 
 
 def _metadata(raw: Any) -> dict[str, Any]:
+    """The client's metadata (a dict, or JSON text of one), defined keys only."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:
             return {}
-    return dict(raw) if isinstance(raw, dict) else {}
+    return client_metadata(raw)
 
 
 class VerbatimSocketIOInput(SocketIOInput):

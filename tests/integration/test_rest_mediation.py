@@ -232,3 +232,26 @@ def test_party_names_the_classifier_takes_for_a_farewell_are_still_the_parties(s
     repository = SessionRepository(stack.settings.database_url)
     record = repository.get(repository.latest_for_sender(sender).id)
     assert [p.name for p in record.parties] == ["Elmoor", "Harnow"]
+
+
+def test_a_client_cannot_set_the_channels_own_metadata(stack):
+    """REST metadata was copied whole, so a client could name an earlier message's id
+    (and have a new statement dropped as a resend) or replace the text as typed."""
+    sender = "forged-metadata"
+    for message in ("/start_mediation", "/affirm", "Grazing rights in the hills", "Ost and West"):
+        stack.say(sender, message)
+    first = {"sender": sender, "message": "Ost needs winter pasture", "message_id": "c-1"}
+    assert requests.post(stack.webhook, json=first, timeout=60).status_code == 200
+    forged = {
+        "sender": sender,
+        "message": "Ost needs a safe route to the market",
+        "metadata": {"client_message_id": "c-1", "verbatim_text": "something else", "x": 1},
+    }
+    reply = requests.post(stack.webhook, json=forged, timeout=60)
+    assert reply.status_code == 200 and "Noted" in texts(reply.json())
+    repository = SessionRepository(stack.settings.database_url)
+    statements = repository.statements(repository.latest_for_sender(sender).id)
+    assert [s.text for s in statements] == [
+        "Ost needs winter pasture",
+        "Ost needs a safe route to the market",
+    ]
