@@ -8,6 +8,14 @@ conversation state is exactly what it was before the message: the message itself
 stays in the tracker store (the transcript keeps it), and once the action server is
 back the user sends it again and carries on at the same step.
 
+When the action server *answers* with an error (a bug: HTTP 500) several turns in a
+row, asking the user to send the message again would go on for ever. After
+`BROKEN_AFTER` such failures in a row the reply says plainly that this step is
+broken, offers to start again or to end, and an error naming the action is logged.
+The failures are counted from the conversation itself (each failure reply carries
+the failed action's name in its metadata), so the count survives restarts and
+holds across the servers of a cluster.
+
 A rejected action (the action server answering "not me", HTTP 400) is not a failure
 and is left to Rasa, as are errors in Rasa-side actions.
 """
@@ -32,15 +40,30 @@ from rasa.shared.exceptions import RasaException
 logger = logging.getLogger(__name__)
 
 RESPONSE = "utter_assistant_unavailable"
-# Said if the domain has lost its response: the reply must never be silence.
+BROKEN_RESPONSE = "utter_step_broken"
+BROKEN_AFTER = 3  # error answers in a row before the step is called broken
+FAILED_KEY = "concordia_failed_action"  # in a failure reply's metadata
+# Said if the domain has lost its responses: the reply must never be silence.
 FALLBACK_TEXT = (
     "A part of the assistant is unavailable right now. Your session is saved: "
     "please send your last message again in a minute."
 )
+BROKEN_FALLBACK_TEXT = (
+    "Something is broken in this step: I could not take in your last messages, and "
+    'the fault has been logged. Your session is saved. Type "start again" to begin '
+    'afresh, or "goodbye" to end here.'
+)
 
 
 class ActionServerUnavailable(RasaException):
-    """A custom action could not be run by the action server."""
+    """A custom action could not be run by the action server: `action` is the one the
+    server was asked to run (a form's validation action, for a form), `status` the HTTP
+    status it answered with, or None when it could not be reached."""
+
+    def __init__(self, message: str, action: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.action = action
+        self.status = status
 
 
 _ORIGINAL_REMOTE_RUN = RemoteAction.run
@@ -55,23 +78,43 @@ async def _remote_run(self: RemoteAction, *args: Any, **kwargs: Any) -> list[Eve
     except ActionExecutionRejection:
         raise
     except RasaException as exc:
-        raise ActionServerUnavailable(str(exc)) from exc
+        status = getattr(exc.__cause__, "status", None)
+        raise ActionServerUnavailable(str(exc), self.name(), status) from exc
 
 
-async def unavailable_events(action_name: str, tracker: Any, nlg: Any, channel: str) -> list[Event]:
+def failures_in_a_row(tracker: Any) -> int:
+    """How many of the latest replies were failure replies, back to the last real one."""
+    count = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            if not (event.metadata or {}).get(FAILED_KEY):
+                break
+            count += 1
+    return count
+
+
+async def unavailable_events(
+    action_name: str, tracker: Any, nlg: Any, channel: str, broken: bool = False
+) -> list[Event]:
     """What a turn whose custom action failed ends with: the message is reverted (kept in
-    the log, undone in the state), the user is told, and the bot listens.
+    the log, undone in the state), the user is told (that the step is broken, when it
+    is), and the bot listens.
 
     The failed action is marked rejected, which keeps Rasa from logging it as executed:
     a form logged twice in a row makes Rasa fold the turns between (its happy-path
     compaction), and the revert would then find no user message and wipe the state.
     """
+    response, fallback = (
+        (BROKEN_RESPONSE, BROKEN_FALLBACK_TEXT) if broken else (RESPONSE, FALLBACK_TEXT)
+    )
     try:
-        message = await nlg.generate(RESPONSE, tracker, channel)
+        message = await nlg.generate(response, tracker, channel)
     except Exception:
-        logger.exception("Could not render %s", RESPONSE)
+        logger.exception("Could not render %s", response)
         message = None
-    utterance: BotUttered = create_bot_utterance(message or {"text": FALLBACK_TEXT})
+    utterance: BotUttered = create_bot_utterance(
+        {**(message or {"text": fallback}), FAILED_KEY: action_name}
+    )
     return [
         ActionExecutionRejected(action_name),
         UserUtteranceReverted(),
@@ -93,16 +136,27 @@ class _Guarded:
         try:
             return await self._action.run(output_channel, nlg, tracker, domain)
         except ActionServerUnavailable as exc:
-            logger.error(
-                "Action %r could not be run (%s); told %s that part of the assistant is "
-                "unavailable and reverted the message for them to send again",
-                self._action.name(),
-                exc,
-                tracker.sender_id,
-            )
-            return await unavailable_events(
-                self._action.name(), tracker, nlg, output_channel.name()
-            )
+            name = self._action.name()
+            in_a_row = failures_in_a_row(tracker) + 1
+            broken = exc.status is not None and in_a_row >= BROKEN_AFTER
+            if broken:
+                logger.error(
+                    "Action %r failed %d times in a row for %s (the action server answered "
+                    "HTTP %s): told them this step is broken and offered to start again",
+                    exc.action,
+                    in_a_row,
+                    tracker.sender_id,
+                    exc.status,
+                )
+            else:
+                logger.error(
+                    "Action %r could not be run (%s); told %s that part of the assistant is "
+                    "unavailable and reverted the message for them to send again",
+                    name,
+                    exc,
+                    tracker.sender_id,
+                )
+            return await unavailable_events(name, tracker, nlg, output_channel.name(), broken)
 
 
 async def _run_action(self: MessageProcessor, action: Action, *args: Any, **kwargs: Any) -> bool:

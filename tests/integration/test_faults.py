@@ -77,6 +77,48 @@ def test_rasa_server_killed_mid_conversation_resumes_from_the_tracker_store(stac
     assert said[: len(OPENING)] == list(OPENING)
 
 
+def test_an_action_that_keeps_failing_is_called_broken_and_offers_a_way_out(stack):
+    """A bug answering 500 on every message: after a few tries the user is told plainly
+    that the step is broken and offered to start again or end, not asked for ever to
+    send the message again; the error log names the action."""
+    sender = "fault-broken-step"
+    for message in OPENING:
+        stack.say(sender, message)
+    repository = SessionRepository(stack.settings.database_url)
+    session_id = repository.latest_for_sender(sender).id
+    # A fault in the database, for this conversation only: recording its statement
+    # fails with an error (integer overflow), so its form validation answers 500.
+    engine = create_engine(stack.settings.database_url, future=True)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TRIGGER broken_step BEFORE INSERT ON statements "
+                f"WHEN NEW.session_id = '{session_id}' "
+                "BEGIN SELECT abs(-9223372036854775807 - 1); END"
+            )
+        )
+    tries = ["Ost needs winter pasture", "Ost needs safe roads", "Ost needs its wells"]
+    try:
+        replies = [stack.say(sender, message) for message in tries]
+        bystander = texts(stack.say("fault-broken-bystander", "hello"))
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER broken_step"))
+        engine.dispose()
+    assert UNAVAILABLE in texts(replies[0]) and UNAVAILABLE in texts(replies[1])
+    broken = replies[2]
+    assert "Something is broken in this step" in texts(broken)
+    assert UNAVAILABLE not in texts(broken)
+    buttons = [b["payload"] for r in broken for b in r.get("buttons") or []]
+    assert buttons == ["/restart", "/goodbye"]
+    log = (stack.processes.log_dir / "rasa-server.log").read_text(errors="replace")
+    assert "'validate_interests_form' failed 3 times in a row for fault-broken-step" in log
+    assert bystander and UNAVAILABLE not in bystander  # other conversations carry on
+    # Every message is kept, and once the fault is gone the step carries on.
+    assert user_lines(stack.settings.database_url, sender)[-3:] == tries
+    assert "Noted as an interest of Ost" in texts(stack.say(sender, tries[0]))
+
+
 # -- the database unreachable ---------------------------------------------------------
 def wait_for_log(path: Path, needle: str, timeout: float) -> str:
     deadline = time.monotonic() + timeout

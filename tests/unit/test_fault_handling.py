@@ -320,3 +320,57 @@ def test_an_action_server_rejecting_an_action_is_left_to_rasa():
             asyncio.run(action.run(CollectingOutputChannel(), nlg, conversation("erin"), DOMAIN))
     finally:
         server.shutdown()
+
+
+class _Failing(BaseHTTPRequestHandler):
+    """An action server with a bug: every call answers 500."""
+
+    def do_POST(self):
+        body = b"Internal Server Error"
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def _fail_in_a_row(url: str, times: int, caplog) -> list[list]:
+    """Send `times` messages to a conversation whose action fails; each turn's events."""
+    tracker = conversation("gina", "we need water")
+    action = _Guarded(RemoteAction("validate_interests_form", EndpointConfig(url)))
+    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+    turns = []
+    for n in range(times):
+        tracker.update(UserUttered(f"try {n}", {"name": "state_interest", "confidence": 0.9}))
+        with caplog.at_level(logging.ERROR):
+            events = asyncio.run(action.run(CollectingOutputChannel(), nlg, tracker, DOMAIN))
+        for e in events:
+            tracker.update(e)
+        turns.append(events)
+    return turns
+
+
+def test_an_action_answering_500_again_and_again_is_called_broken(caplog):
+    server = HTTPServer(("127.0.0.1", 0), _Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        turns = _fail_in_a_row(f"http://127.0.0.1:{server.server_port}/webhook", 4, caplog)
+    finally:
+        server.shutdown()
+    replies = [next(e for e in events if isinstance(e, BotUttered)) for events in turns]
+    assert all("part of the assistant is unavailable" in r.text for r in replies[:2])
+    for reply in replies[2:]:  # from the third failure in a row, and while it lasts
+        assert "Something is broken in this step" in reply.text
+        assert [b["payload"] for b in reply.data["buttons"]] == ["/restart", "/goodbye"]
+    assert all(isinstance(events[1], UserUtteranceReverted) for events in turns)  # kept
+    assert "'validate_interests_form' failed 3 times in a row for gina" in caplog.text
+    assert "HTTP 500" in caplog.text
+
+
+def test_an_unreachable_action_server_is_never_called_broken(caplog):
+    turns = _fail_in_a_row(f"http://127.0.0.1:{free_port()}/webhook", 4, caplog)
+    replies = [next(e for e in events if isinstance(e, BotUttered)) for events in turns]
+    assert all("part of the assistant is unavailable" in r.text for r in replies)
+    assert "in a row" not in caplog.text
