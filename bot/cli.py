@@ -275,19 +275,66 @@ def cmd_sessions_purge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
+def _read_password(name: str, from_stdin: bool) -> str:
     import getpass
 
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password for {name}: ")
+    if getpass.getpass("Repeat it: ") != password:
+        raise UsageError("the two passwords differ; nothing was changed")
+    return password
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.review.accounts import Accounts
 
-    if args.password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Repeat it: ") != password:
-            raise UsageError("the two passwords differ; nothing was created")
-    Accounts(settings.database_url).add(args.name, password)
+    Accounts(settings.database_url).add(args.name, _read_password(args.name, args.password_stdin))
     print(f"Reviewer {args.name!r} created.")
+    return 0
+
+
+def cmd_users_passwd(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.review.accounts import Accounts
+
+    password = _read_password(args.name, args.password_stdin)
+    ended = Accounts(settings.database_url).set_password(args.name, password)
+    print(f"New password set for {args.name!r}; {ended} open session(s) ended.")
+    return 0
+
+
+def cmd_users_disable(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.review.accounts import Accounts
+
+    ended = Accounts(settings.database_url).disable(args.name)
+    print(f"Reviewer {args.name!r} disabled; {ended} open session(s) ended.")
+    return 0
+
+
+def cmd_users_enable(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.review.accounts import Accounts
+
+    Accounts(settings.database_url).enable(args.name)
+    print(f"Reviewer {args.name!r} may sign in again.")
+    return 0
+
+
+def cmd_users_remove(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.review.accounts import Accounts
+
+    ended = Accounts(settings.database_url).remove(args.name)
+    print(f"Reviewer {args.name!r} removed; {ended} open session(s) ended.")
+    return 0
+
+
+def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.review.accounts import Accounts
+
+    rows = Accounts(settings.database_url).listing()
+    if not rows:
+        print("No reviewers yet: create one with `concordia users add NAME`.")
+    for name, disabled, sessions in rows:
+        print(f"{name}\t{'disabled' if disabled else 'active'}\t{sessions} open session(s)")
     return 0
 
 
@@ -428,6 +475,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
     add_user.set_defaults(func=cmd_users_add)
+    passwd = users.add_parser("passwd", help="set a reviewer's password (ends their open sessions)")
+    passwd.add_argument("name")
+    passwd.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    passwd.set_defaults(func=cmd_users_passwd)
+    for action, func, text in (
+        ("disable", cmd_users_disable, "stop a reviewer signing in and end their sessions"),
+        ("enable", cmd_users_enable, "let a disabled reviewer sign in again"),
+        ("remove", cmd_users_remove, "delete a reviewer and end their sessions"),
+    ):
+        command = users.add_parser(action, help=text)
+        command.add_argument("name")
+        command.set_defaults(func=func)
+    users.add_parser("list", help="reviewers, active or disabled, with open sessions").set_defaults(
+        func=cmd_users_list
+    )
     return parser
 
 

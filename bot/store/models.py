@@ -199,6 +199,22 @@ class Reviewer(Base):
     name = Column(String(80), nullable=False, unique=True)
     password_hash = Column(String(255), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    disabled_at = Column(DateTime)  # set by `concordia users disable`: no sign-in
+
+
+class ReviewerSession(Base):
+    """A signed-in reviewer's session, kept server-side so it can be ended at once
+    (logout, a new password, a disabled or removed reviewer). The id is the SHA-256
+    of the cookie's random token: the table alone opens no session."""
+
+    __tablename__ = "reviewer_sessions"
+
+    id = Column(String(64), primary_key=True)
+    reviewer_id = Column(
+        Integer, ForeignKey("reviewers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
 
 
 class SessionNote(Base):
@@ -222,7 +238,7 @@ class SessionTag(Base):
 
 
 class SignInAttempt(Base):
-    """Sign-in attempts, kept in the database so the rate limit holds across processes."""
+    """Every sign-in attempt, for the record (the limit itself is `SignInLimit`)."""
 
     __tablename__ = "sign_in_attempts"
 
@@ -231,3 +247,14 @@ class SignInAttempt(Base):
     address = Column(String(64), nullable=False, index=True)
     succeeded = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class SignInLimit(Base):
+    """Failed sign-ins per address in the current window, claimed with one conditional
+    UPDATE so that parallel attempts on several web processes cannot all pass."""
+
+    __tablename__ = "sign_in_limits"
+
+    address = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    window_start = Column(DateTime, nullable=False, default=utcnow)

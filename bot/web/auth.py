@@ -94,9 +94,17 @@ class Signer:
 
     # -- reviewer sessions ----------------------------------------------------------------
     # Each token names its purpose, so the pre-sign-in token handed to anyone who opens
-    # the sign-in page can never pass for a reviewer's session.
-    def session_cookie(self, name: str) -> str:
-        return self.sign(f"session|{name}|{int(time.time())}|{secrets.token_hex(8)}")
+    # the sign-in page can never pass for a reviewer's session. The session itself is
+    # kept server-side (bot/review/accounts.py): the cookie only carries its random
+    # token, signed, and ending the session in the database ends the cookie.
+    def session_cookie(self, token: str) -> str:
+        return self.sign(f"session|{token}")
+
+    def session_token(self, cookie: str | None) -> str | None:
+        payload = self.unsign(cookie)
+        if payload is None or not payload.startswith("session|"):
+            return None
+        return payload.removeprefix("session|") or None
 
     def login_token(self) -> str:
         return self.sign(f"login|{int(time.time())}|{secrets.token_hex(8)}")
@@ -104,17 +112,6 @@ class Signer:
     def is_login_token(self, token: str | None) -> bool:
         payload = self.unsign(token)
         return payload is not None and payload.startswith("login|")
-
-    def reviewer(self, cookie: str | None) -> str | None:
-        payload = self.unsign(cookie)
-        if payload is None:
-            return None
-        parts = payload.split("|")
-        if len(parts) != 4 or parts[0] != "session" or not parts[2].isdigit():
-            return None
-        if time.time() - int(parts[2]) > SESSION_SECONDS:
-            return None
-        return parts[1]
 
     def csrf_token(self, cookie: str | None) -> str:
         return self._mac(f"csrf|{cookie or ''}")

@@ -58,7 +58,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     def render(request: Request, template: str, status: int = 200, **context) -> response:
         cookie = request.cookies.get(COOKIE)
         html = TEMPLATES.get_template(template).render(
-            reviewer=signer.reviewer(cookie),
+            reviewer=reviewer_of(request),
             csrf=signer.csrf_token(cookie),
             steps=steps.STEPS,
             **context,
@@ -66,7 +66,12 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
         return response.html(html, status=status)
 
     def reviewer_of(request: Request) -> str | None:
-        return signer.reviewer(request.cookies.get(COOKIE))
+        """The signed-in reviewer: a validly signed cookie whose session is still open
+        in the database (read once per request)."""
+        if not hasattr(request.ctx, "reviewer"):
+            token = signer.session_token(request.cookies.get(COOKIE))
+            request.ctx.reviewer = accounts.session_reviewer(token)
+        return request.ctx.reviewer
 
     def csrf_valid(request: Request) -> bool:
         return signer.csrf_ok(request.cookies.get(COOKIE), request.form.get("csrf_token"))
@@ -107,7 +112,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
                 message="The sign-in form expired. Reload the page and try again.",
             )
         address = request.ip or "unknown"
-        if accounts.blocked(address):
+        if not accounts.claim_attempt(address):
             return render(
                 request,
                 "login.html",
@@ -131,7 +136,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
         if not target.startswith("/review"):
             target = "/review"
         page = response.redirect(target)
-        page.cookies[COOKIE] = signer.session_cookie(name)
+        page.cookies[COOKIE] = signer.session_cookie(accounts.start_session(name))
         page.cookies[COOKIE]["httponly"] = True
         page.cookies[COOKIE]["samesite"] = "Strict"
         page.cookies[COOKIE]["path"] = "/"
@@ -144,6 +149,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     async def logout(request: Request):
         if not csrf_valid(request):
             return render(request, "error.html", 403, message="Invalid form token.")
+        accounts.end_session(signer.session_token(request.cookies.get(COOKIE)))
         page = response.redirect("/review/login")
         del page.cookies[COOKIE]
         return page

@@ -125,3 +125,57 @@ def test_rasa_http_api_with_a_token_answers_only_to_the_token(pg_stack):
     allowed = requests.get(url, params={"token": API_TOKEN}, timeout=10)
     assert allowed.status_code == 200 and allowed.json()["sender_id"] == "api-2"
     assert API_TOKEN not in pg_stack.rasa_log.read_text(errors="replace")
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_the_sign_in_limit_holds_across_two_web_processes(tmp_path, database):
+    """20 wrong passwords at once, split over two web-app processes on one database:
+    exactly 5 are checked (401), the rest wait (429). Check-then-record let more by."""
+    import contextlib
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.review.accounts import MAX_FAILURES, Accounts
+    from bot.runner import Stack, web_app_spec
+    from bot.settings import Settings
+    from bot.store.migrate import upgrade
+    from tests.conftest import free_port, temporary_postgres
+
+    with contextlib.ExitStack() as cleanup:
+        if database == "sqlite":
+            url = f"sqlite:///{tmp_path / 'limit.db'}"
+        else:
+            url = cleanup.enter_context(temporary_postgres())
+        upgrade(url)
+        Accounts(url).add("trainer", "the right password")
+        key = "shared-key-for-both-web-apps-" + "k" * 16
+        bases = []
+        for _ in range(2):
+            port = free_port()
+            env = {"DATABASE_URL": url, "WEB_PORT": str(port), "CONCORDIA_SECRET_KEY": key}
+            stack = Stack(Settings.from_env(env))
+            stack.start(web_app_spec(stack.settings))
+            cleanup.callback(stack.stop)
+            stack.wait_healthy(60)
+            bases.append(f"http://127.0.0.1:{port}")
+
+        def forms(base: str) -> tuple[requests.Session, str]:
+            client = requests.Session()
+            page = client.get(f"{base}/review/login", timeout=10).text
+            return client, re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+
+        ready = [(bases[i % 2], *forms(bases[i % 2])) for i in range(20)]
+
+        def attempt(item: tuple[str, requests.Session, str], password="a wrong password") -> int:
+            base, client, token = item
+            return client.post(
+                f"{base}/review/login",
+                data={"name": "trainer", "password": password, "csrf_token": token},
+                timeout=60,
+                allow_redirects=False,
+            ).status_code
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            codes = list(pool.map(attempt, ready))
+        assert sorted(codes) == [401] * MAX_FAILURES + [429] * (20 - MAX_FAILURES), codes
+        assert attempt((bases[1], *forms(bases[1])), "the right password") == 429

@@ -156,7 +156,7 @@ def test_non_ascii_and_surrogates_are_refused_not_raised(tmp_path, value):
     signer = Signer(load_secret(None, tmp_path / "secret_key"))
     assert not signer.is_conversation_id(value)
     assert signer.unsign(value) is None
-    assert signer.reviewer(value) is None
+    assert signer.session_token(value) is None
     assert not signer.is_login_token(value)
     token = signer.login_token()
     assert not signer.csrf_ok(token, value)

@@ -173,3 +173,17 @@ def test_the_same_message_written_concurrently_is_recorded_once(database_url, an
         results = list(pool.map(write, range(12)))
     assert sum(results) == 3
     assert len(repo.statements(sid)) == 3
+
+
+def test_the_migrations_build_exactly_the_models(database_url):
+    """Alembic's autogenerate finds nothing to do after `upgrade`: the migrations and
+    bot/store/models.py describe the same schema, on both databases."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bot.store.db import get_engine
+    from bot.store.models import Base
+
+    with get_engine(database_url).connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, Base.metadata) == []

@@ -8,18 +8,20 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from bot.export import export_session
-from bot.review.accounts import MAX_FAILURES, AccountError, Accounts
+from bot.review.accounts import FAILURE_WINDOW, MAX_FAILURES, AccountError, Accounts
 from bot.review.annotations import AnnotationError, Annotations
 from bot.review.exporters import session_to_markdown, sessions_to_csv
 from bot.review.queries import FilterError, SessionFilter, iter_sessions, list_sessions
 from bot.store.db import get_engine, session_scope
-from bot.store.models import MediationSession
+from bot.store.models import MediationSession, ReviewerSession, SignInLimit, utcnow
 from bot.store.repository import SessionRepository, UnknownSession
 from bot.store.transcript import events, rasa_metadata
 
@@ -45,12 +47,83 @@ def test_accounts(database_url):
 def test_sign_in_rate_limit_counts_failures_per_address(database_url):
     accounts = Accounts(database_url)
     for _ in range(MAX_FAILURES - 1):
+        assert accounts.claim_attempt("10.0.0.1")
         accounts.record_attempt("trainer1", "10.0.0.1", succeeded=False)
-    accounts.record_attempt("trainer1", "10.0.0.1", succeeded=True)
+    assert accounts.claim_attempt("10.0.0.1")
+    accounts.record_attempt("trainer1", "10.0.0.1", succeeded=True)  # gives its claim back
     assert not accounts.blocked("10.0.0.1")
-    accounts.record_attempt("trainer1", "10.0.0.1", succeeded=False)
-    assert accounts.blocked("10.0.0.1")
-    assert not accounts.blocked("10.0.0.2")
+    assert accounts.claim_attempt("10.0.0.1")  # the fifth failure
+    assert accounts.blocked("10.0.0.1") and not accounts.claim_attempt("10.0.0.1")
+    assert not accounts.blocked("10.0.0.2") and accounts.claim_attempt("10.0.0.2")
+    # A window over 15 minutes old starts afresh.
+    with session_scope(database_url) as db:
+        db.execute(
+            update(SignInLimit)
+            .where(SignInLimit.address == "10.0.0.1")
+            .values(window_start=utcnow() - FAILURE_WINDOW - timedelta(seconds=1))
+        )
+    assert not accounts.blocked("10.0.0.1") and accounts.claim_attempt("10.0.0.1")
+
+
+def test_parallel_attempts_cannot_all_pass_the_limit(database_url):
+    """The limit was check-then-record: parallel attempts could all read "4 failures".
+    20 threads with their own connections claim at once; exactly 5 may try."""
+    accounts = Accounts(database_url)
+    barrier = threading.Barrier(20)
+
+    def attempt(_: int) -> bool:
+        barrier.wait()
+        return Accounts(database_url).claim_attempt("10.9.9.9")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        claimed = list(pool.map(attempt, range(20)))
+    assert claimed.count(True) == MAX_FAILURES
+    assert accounts.blocked("10.9.9.9")
+
+
+def test_sessions_are_ended_by_logout_password_disable_and_remove(database_url):
+    accounts = Accounts(database_url)
+    accounts.add("trainer1", "correct horse battery")
+    first, second = accounts.start_session("trainer1"), accounts.start_session("trainer1")
+    assert first != second and len(first) >= 40  # 256 random bits, URL-safe
+    assert accounts.session_reviewer(first) == "trainer1"
+    assert accounts.session_reviewer(first + "x") is None
+    assert accounts.session_reviewer(None) is None and accounts.session_reviewer("") is None
+    accounts.end_session(first)  # logout: that session only
+    assert accounts.session_reviewer(first) is None
+    assert accounts.session_reviewer(second) == "trainer1"
+
+    assert accounts.set_password("trainer1", "a brand new password") == 1
+    assert accounts.session_reviewer(second) is None
+    assert not accounts.verify("trainer1", "correct horse battery")
+    assert accounts.verify("trainer1", "a brand new password")
+
+    third = accounts.start_session("trainer1")
+    assert accounts.disable("trainer1") == 1
+    assert accounts.session_reviewer(third) is None
+    assert not accounts.verify("trainer1", "a brand new password")
+    assert accounts.listing() == [("trainer1", True, 0)]
+    accounts.enable("trainer1")
+    assert accounts.verify("trainer1", "a brand new password")
+
+    fourth = accounts.start_session("trainer1")
+    assert accounts.listing() == [("trainer1", False, 1)]
+    assert accounts.remove("trainer1") == 1
+    assert accounts.session_reviewer(fourth) is None and accounts.names() == []
+    for action in (accounts.disable, accounts.remove, accounts.end_sessions):
+        with pytest.raises(AccountError, match="no reviewer called 'trainer1'"):
+            action("trainer1")
+    with pytest.raises(AccountError, match="shorter than 8"):
+        accounts.set_password("nobody", "short")
+
+
+def test_an_expired_session_is_refused(database_url):
+    accounts = Accounts(database_url)
+    accounts.add("trainer1", "correct horse battery")
+    token = accounts.start_session("trainer1")
+    with session_scope(database_url) as db:
+        db.execute(update(ReviewerSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert accounts.session_reviewer(token) is None
 
 
 @pytest.mark.parametrize(
@@ -218,6 +291,33 @@ def test_cli_users_and_filters(sqlite_url, seeded_sqlite):
         sqlite_url, "sessions", "export", seeded_sqlite["water"], "--format", "markdown"
     )
     assert markdown.stdout.startswith(f"# Session {seeded_sqlite['water']}")
+
+
+def test_cli_passwd_disable_enable_remove_and_list(sqlite_url):
+    from bot.store.migrate import upgrade
+
+    upgrade(sqlite_url)
+    accounts = Accounts(sqlite_url)
+    accounts.add("trainer9", "a long enough password")
+    session = accounts.start_session("trainer9")
+    changed = _cli(
+        sqlite_url, "users", "passwd", "trainer9", "--password-stdin", stdin="new pw 12345\n"
+    )
+    assert changed.returncode == 0 and "1 open session(s) ended" in changed.stdout
+    assert (
+        accounts.verify("trainer9", "new pw 12345") and accounts.session_reviewer(session) is None
+    )
+    accounts.start_session("trainer9")
+    assert "trainer9\tactive\t1 open session(s)" in _cli(sqlite_url, "users", "list").stdout
+    disabled = _cli(sqlite_url, "users", "disable", "trainer9")
+    assert disabled.returncode == 0 and "disabled; 1 open session(s) ended" in disabled.stdout
+    assert "trainer9\tdisabled\t0 open session(s)" in _cli(sqlite_url, "users", "list").stdout
+    assert _cli(sqlite_url, "users", "enable", "trainer9").returncode == 0
+    assert accounts.verify("trainer9", "new pw 12345")
+    assert _cli(sqlite_url, "users", "remove", "trainer9").returncode == 0
+    missing = _cli(sqlite_url, "users", "disable", "trainer9")
+    assert missing.returncode == 2 and "there is no reviewer called 'trainer9'" in missing.stderr
+    assert "No reviewers yet" in _cli(sqlite_url, "users", "list").stdout
 
 
 @pytest.fixture

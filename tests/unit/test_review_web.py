@@ -87,14 +87,16 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
 
 
-def sign_in(base: str, password: str = PASSWORD) -> tuple[requests.Session, requests.Response]:
+def sign_in(
+    base: str, password: str = PASSWORD, name: str = "trainer"
+) -> tuple[requests.Session, requests.Response]:
     client = requests.Session()
     form = client.get(f"{base}/review/login", timeout=10)
     reply = client.post(
         f"{base}/review/login",
         timeout=10,
         allow_redirects=False,
-        data={"name": "trainer", "password": password, "csrf_token": _csrf(form.text)},
+        data={"name": name, "password": password, "csrf_token": _csrf(form.text)},
     )
     return client, reply
 
@@ -227,6 +229,57 @@ def test_dashboard(server, reviewer):
     assert page.status_code == 200
     assert "Sessions by furthest step reached" in page.text and "<svg" in page.text
     assert "0.0% of 1 user messages" in page.text
+
+
+def _copied(client: requests.Session) -> dict[str, str]:
+    """The reviewer's cookie, as someone who copied it would send it."""
+    return {"concordia_review": client.cookies["concordia_review"]}
+
+
+def _signed_in(base: str, cookies: dict[str, str]) -> bool:
+    reply = requests.get(f"{base}/review", cookies=cookies, timeout=10, allow_redirects=False)
+    return reply.status_code == 200
+
+
+def test_logout_ends_the_session_on_the_server(server):
+    base = server["base"]
+    client, reply = sign_in(base)
+    assert reply.status_code == 302
+    copy = _copied(client)
+    other_device, _ = sign_in(base)
+    page = client.get(f"{base}/review", timeout=10)
+    out = client.post(
+        f"{base}/review/logout",
+        data={"csrf_token": _csrf(page.text)},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert out.status_code == 302
+    assert not _signed_in(base, copy)  # a copied cookie dies with the session
+    assert _signed_in(base, _copied(other_device))  # the reviewer's other sessions stay
+
+
+@pytest.mark.parametrize("ending", ["passwd", "disable", "remove"])
+def test_a_new_password_or_a_disabled_or_removed_reviewer_ends_every_session(server, ending):
+    base, accounts = server["base"], Accounts(server["url"])
+    name = f"temp-{ending}"
+    accounts.add(name, PASSWORD)
+    sessions = [_copied(sign_in(base, name=name)[0]) for _ in range(2)]
+    assert all(_signed_in(base, cookies) for cookies in sessions)
+    if ending == "passwd":
+        assert accounts.set_password(name, "another long password") == 2
+    elif ending == "disable":
+        assert accounts.disable(name) == 2
+    else:
+        assert accounts.remove(name) == 2
+    assert not any(_signed_in(base, cookies) for cookies in sessions)
+    _, again = sign_in(base, name=name)
+    assert again.status_code == 401
+    if ending == "passwd":
+        assert sign_in(base, "another long password", name=name)[1].status_code == 302
+    if ending == "disable":
+        accounts.enable(name)
+        assert sign_in(base, name=name)[1].status_code == 302
 
 
 def test_sign_in_is_rate_limited(server):
