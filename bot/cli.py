@@ -122,6 +122,27 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_events_replay(settings: Settings, args: argparse.Namespace) -> int:
+    """Write parked conversation events back; each file is removed once written."""
+    from bot.store import parked
+
+    paths = [Path(p) for p in args.files] or parked.files(settings.parked_dir or Path())
+    if not paths:
+        print(f"Nothing parked in {settings.parked_dir}.")
+        return 0
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"{path} is not a file; `concordia events replay` lists none")
+        kept = parked.read(path)
+        written = parked.replay(settings.database_url, kept)
+        path.unlink()
+        print(
+            f"{path.name}: wrote {written} of {len(kept.events)} event(s) of conversation "
+            f"{kept.sender_id} (parked because: {kept.reason})"
+        )
+    return 0
+
+
 def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store.migrate import upgrade
 
@@ -420,6 +441,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="db_command", required=True, metavar="ACTION"
     )
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    events = commands.add_parser("events", help="conversation events kept on disk").add_subparsers(
+        dest="events_command", required=True, metavar="ACTION"
+    )
+    replay = events.add_parser(
+        "replay", help="write parked events back to the database (all, or the FILEs named)"
+    )
+    replay.add_argument("files", nargs="*", metavar="FILE")
+    replay.set_defaults(func=cmd_events_replay)
 
     sessions = commands.add_parser(
         "sessions", help="list, export and purge sessions"

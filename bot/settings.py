@@ -115,6 +115,11 @@ class Settings:
     max_message_chars: int = 8000
     # Rasa's HTTP API (trackers, models) is only enabled when this token is set.
     rasa_auth_token: str | None = None
+    # Events a Rasa server keeps in memory through a database outage; beyond this it
+    # parks further conversations on disk (parked_dir) and writes them back from there.
+    max_kept_events: int = 20000
+    # Conversations the database refused (or memory could not hold), one file each.
+    parked_dir: Path | None = None
 
     @property
     def web_url(self) -> str:
@@ -157,6 +162,8 @@ class Settings:
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             max_message_chars=_positive_int(env, "CONCORDIA_MAX_MESSAGE_CHARS", 8000),
             rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip() or None,
+            max_kept_events=_positive_int(env, "CONCORDIA_MAX_KEPT_EVENTS", 20000),
+            parked_dir=Path(env.get("CONCORDIA_PARKED_DIR") or root / "var" / "parked"),
         )
 
     def child_env(self) -> dict[str, str]:

@@ -15,9 +15,23 @@ message in it was lost.
   again (`keep_unprocessed`), and appended to the conversation later;
 - a background task retries with exponential backoff (0.5 s doubling to 30 s), and
   the log shows when the outage started, what is waiting, and when and what was
-  written back.
-The keeping is per Rasa server; in a cluster, a conversation whose messages reach
-two servers during one outage is written by both, in the order each saw them.
+  written back. The task survives any error: an unexpected one is logged with its
+  traceback and the task carries on.
+
+Events are written **by what this server added**, not by count. Rasa's own `save`
+appends `tracker.events[n:]`, n being the number of events stored: when another
+server wrote to the same conversation in between (its own write-back after an
+outage, in a cluster), n is too large and this server's first events were skipped.
+Here each server remembers how many events the conversation had when it read it
+(`_known`), and writes the events after those, whatever else was stored meanwhile;
+a write-back also skips any event already stored in exactly that form, so a retry
+after an unacknowledged commit writes nothing twice.
+
+Not every database error is an outage. One that waiting cannot fix (a constraint,
+a bad value) parks that conversation on disk (`bot/store/parked.py`, logged as an
+error, written back with `concordia events replay`) and the others carry on.
+Memory is bounded: past `CONCORDIA_MAX_KEPT_EVENTS` kept events, a conversation is
+parked on disk instead and written back from there when the database answers.
 """
 
 from __future__ import annotations
@@ -25,7 +39,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -43,12 +59,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.settings import Settings
+from bot.store import parked
 from bot.store.faults import describe, failure_kind
 
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
+KNOWN_CONVERSATIONS = 10000  # how many conversations' stored counts are remembered
 KEPT_REPLY = (
     "I can't reach my records right now, so I could not take that in. Your message is "
     "kept and will be saved: please send it again in a minute, and we will carry on "
@@ -63,11 +82,22 @@ class TrackerStoreUnavailable(RasaException):
 class DurableSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` that keeps unwritten conversations in memory until it can write."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        parked_dir: str | Path | None = None,
+        max_kept_events: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        settings = Settings.from_env()
         self._url = str(self.engine.url)
+        self.parked_dir = Path(parked_dir or settings.parked_dir or "var/parked")
+        self.max_kept_events = int(max_kept_events or settings.max_kept_events)
         self.pending: dict[str, DialogueStateTracker] = {}
         self.unprocessed: dict[str, list[Event]] = {}
+        self.spilled: list[Path] = []  # parked for memory's sake: written back by the store
+        self._known: OrderedDict[str, int] = OrderedDict()
         self._outage_since: float | None = None
         self._retry: asyncio.Task | None = None
 
@@ -78,33 +108,118 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             return kept.copy()
         try:
             await self._write_unprocessed(sender_id)
-            return await super().retrieve(sender_id)
+            tracker = await super().retrieve(sender_id)
         except SQLAlchemyError as exc:
             if failure_kind(exc) is None:
                 raise
             self._outage(exc)
             raise TrackerStoreUnavailable(describe(exc, self._url)) from exc
+        self._remember(sender_id, len(tracker.events) if tracker else 0)
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
         try:
-            await self._write_unprocessed(tracker.sender_id)
+            await self._write_unprocessed(sender_id)
             # With an event broker configured, Rasa's save reads the stored tracker first
             # (`stream_events`), which can fail as TrackerStoreUnavailable.
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            self._append(sender_id, self._added(tracker), skip_stored=False)
         except (SQLAlchemyError, TrackerStoreUnavailable) as exc:
             if isinstance(exc, SQLAlchemyError) and failure_kind(exc) is None:
+                self._park(sender_id, self._added(tracker), exc)  # kept on disk, then raised
                 raise
             self._outage(exc)
-            self.pending[tracker.sender_id] = tracker.copy()
-            logger.warning(
-                "Kept conversation %s in memory (%d events); %s",
-                tracker.sender_id,
-                len(tracker.events),
-                self._waiting(),
-            )
+            self._keep(tracker)
             self._schedule_retry()
         else:
-            self.pending.pop(tracker.sender_id, None)
+            self.pending.pop(sender_id, None)
+            self._remember(sender_id, len(tracker.events))
+
+    # -- writing by what this server added ------------------------------------------------
+    def _remember(self, sender_id: str, stored: int) -> None:
+        self._known[sender_id] = stored
+        self._known.move_to_end(sender_id)
+        while len(self._known) > KNOWN_CONVERSATIONS:
+            oldest = next(iter(self._known))
+            if oldest in self.pending:  # never forget what a kept conversation builds on
+                self._known.move_to_end(oldest)
+                break
+            self._known.popitem(last=False)
+
+    def _added(self, tracker: DialogueStateTracker) -> list[Event]:
+        """The events this server added since it read the conversation (all of them for a
+        conversation it never read, which are then written only if not stored yet)."""
+        return list(tracker.events)[self._known.get(tracker.sender_id, 0) :]
+
+    def _append(self, sender_id: str, events: Sequence[Event], skip_stored: bool) -> int:
+        """Append events to the conversation in one transaction; with `skip_stored`, those
+        stored already in exactly this form are left out. The number written."""
+        rows = [parked.row(sender_id, event.as_dict()) for event in events]
+        with self.session_scope() as session:
+            if skip_stored or sender_id not in self._known:
+                stored = {
+                    data
+                    for (data,) in session.query(self.SQLEvent.data).filter(
+                        self.SQLEvent.sender_id == sender_id
+                    )
+                }
+                rows = [r for r in rows if r["data"] not in stored]
+            for values in rows:
+                session.add(self.SQLEvent(**values))
+            session.commit()
+        return len(rows)
+
+    # -- kept in memory, within a bound ---------------------------------------------------
+    def _kept_events(self) -> int:
+        pending = sum(len(self._added(t)) for t in self.pending.values())
+        return pending + sum(len(e) for e in self.unprocessed.values())
+
+    def _keep(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        added = len(self._added(tracker))
+        already = len(self._added(self.pending[sender_id])) if sender_id in self.pending else 0
+        if self._kept_events() - already + added > self.max_kept_events:
+            self.pending.pop(sender_id, None)
+            self._spill(sender_id, self._added(tracker))
+            return
+        self.pending[sender_id] = tracker.copy()
+        logger.warning(
+            "Kept conversation %s in memory (%d events); %s",
+            sender_id,
+            len(tracker.events),
+            self._waiting(),
+        )
+
+    def _spill(self, sender_id: str, events: Sequence[Event]) -> None:
+        path = parked.park(
+            self.parked_dir,
+            sender_id,
+            [e.as_dict() for e in events],
+            f"memory for the outage full ({self.max_kept_events} events)",
+        )
+        self.spilled.append(path)
+        logger.error(
+            "Memory for the outage is full (%d events, CONCORDIA_MAX_KEPT_EVENTS): parked "
+            "%d event(s) of conversation %s in %s; they are written back from there",
+            self.max_kept_events,
+            len(events),
+            sender_id,
+            path,
+        )
+
+    def _park(self, sender_id: str, events: Sequence[Event], exc: BaseException) -> None:
+        reason = describe(exc, self._url)
+        path = parked.park(self.parked_dir, sender_id, [e.as_dict() for e in events], reason)
+        logger.error(
+            "The database refused conversation %s (%s): parked its %d unwritten event(s) in "
+            "%s. Nothing is lost: fix the cause, then run `concordia events replay %s`.",
+            sender_id,
+            reason,
+            len(events),
+            path,
+            path,
+        )
 
     # -- what could not be processed ------------------------------------------------------
     def keep_unprocessed(self, message: UserMessage, reply: dict[str, Any]) -> None:
@@ -124,30 +239,28 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             # next revert would undo the step itself.
             ActionExecuted(ACTION_LISTEN_NAME),
         ]
-        self.unprocessed.setdefault(message.sender_id, []).extend(events)
-        logger.warning(
-            "Kept an unprocessed message of conversation %s in memory; %s",
-            message.sender_id,
-            self._waiting(),
-        )
+        if self._kept_events() + len(events) > self.max_kept_events:
+            self._spill(message.sender_id, events)
+        else:
+            self.unprocessed.setdefault(message.sender_id, []).extend(events)
+            logger.warning(
+                "Kept an unprocessed message of conversation %s in memory; %s",
+                message.sender_id,
+                self._waiting(),
+            )
         self._schedule_retry()
 
     async def _write_unprocessed(self, sender_id: str) -> None:
-        events = self.unprocessed.get(sender_id)
-        if not events:
-            return
-        tracker = await super().retrieve(sender_id) or self.init_tracker(sender_id)
-        for event in events:
-            tracker.update(event)
-        await super().save(tracker)
-        self.unprocessed.pop(sender_id, None)
+        if self.unprocessed.get(sender_id):
+            self._write_unprocessed_now(sender_id)
 
     # -- the outage, and the way back -------------------------------------------------
     def _waiting(self) -> str:
         messages = sum(1 for e in self._all_unprocessed() if isinstance(e, UserUttered))
+        spilled = f" and {len(self.spilled)} parked on disk" if self.spilled else ""
         return (
             f"{len(self.pending)} conversation(s) and {messages} unprocessed message(s) "
-            "waiting to be written"
+            f"waiting to be written{spilled}"
         )
 
     def _all_unprocessed(self) -> Iterable[Event]:
@@ -165,7 +278,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
 
     async def _retry_until_written(self) -> None:
         delay = FIRST_RETRY_SECONDS
-        while self.pending or self.unprocessed:
+        while self.pending or self.unprocessed or self.spilled:
             await asyncio.sleep(delay)
             try:
                 written = await self.write_back()
@@ -178,6 +291,10 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                     delay,
                 )
                 continue
+            except Exception:  # a bug must not end the retrying, and with it the writing
+                delay = min(delay * 2, MAX_RETRY_SECONDS)
+                logger.exception("Writing back failed unexpectedly; next try in %.1f s", delay)
+                continue
             outage = time.monotonic() - (self._outage_since or time.monotonic())
             self._outage_since = None
             logger.warning(
@@ -188,17 +305,72 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             )
 
     async def write_back(self) -> tuple[int, int]:
-        """Write everything kept; (conversations, unprocessed messages) written."""
+        """Write everything kept; (conversations, unprocessed messages) written. An outage
+        (raised) stops the round; a conversation the database refuses is parked."""
         conversations = messages = 0
         for sender_id in list(self.unprocessed):
-            messages += sum(isinstance(e, UserUttered) for e in self.unprocessed[sender_id])
-            await self._write_unprocessed(sender_id)
+            events = self.unprocessed[sender_id]
+            count = sum(isinstance(e, UserUttered) for e in events)
+            if self._write_or_park(sender_id, events, self._write_unprocessed_now):
+                messages += count
         for sender_id, tracker in list(self.pending.items()):
-            await SQLTrackerStore.save(self, tracker)
-            if self.pending.get(sender_id) is tracker:
-                del self.pending[sender_id]
+            self._write_or_park(sender_id, self._added(tracker), self._write_pending_now)
+            conversations += 1
+        for path in list(self.spilled):
+            try:
+                parked.replay(self._url_for_replay(), parked.read(path))
+            except SQLAlchemyError as exc:
+                if failure_kind(exc) is not None:
+                    raise
+                self.spilled.remove(path)  # the file stays for `concordia events replay`
+                logger.error(
+                    "The database refused the events parked in %s (%s): run `concordia "
+                    "events replay %s` once the cause is fixed",
+                    path,
+                    describe(exc, self._url),
+                    path,
+                )
+                continue
+            path.unlink()
+            self.spilled.remove(path)
             conversations += 1
         return conversations, messages
+
+    def _write_or_park(self, sender_id: str, events: Sequence[Event], write: Any) -> bool:
+        try:
+            write(sender_id)
+        except SQLAlchemyError as exc:
+            if failure_kind(exc) is not None:
+                raise  # an outage: the retry loop waits and tries again
+            self._park(sender_id, events, exc)
+            self._drop(sender_id)
+            return False
+        except Exception as exc:
+            self._park(sender_id, events, exc)
+            self._drop(sender_id)
+            return False
+        return True
+
+    def _write_unprocessed_now(self, sender_id: str) -> None:
+        # Appended after whatever is stored; what this server adds to a tracker it read
+        # is counted from that tracker, so these change nothing it will write later.
+        self._append(sender_id, self.unprocessed[sender_id], skip_stored=True)
+        self.unprocessed.pop(sender_id, None)
+
+    def _write_pending_now(self, sender_id: str) -> None:
+        tracker = self.pending[sender_id]
+        self._append(sender_id, self._added(tracker), skip_stored=True)
+        # A turn that took the kept copy meanwhile writes only what it adds after it.
+        self._remember(sender_id, len(tracker.events))
+        if self.pending.get(sender_id) is tracker:
+            del self.pending[sender_id]
+
+    def _drop(self, sender_id: str) -> None:
+        self.pending.pop(sender_id, None)
+        self.unprocessed.pop(sender_id, None)
+
+    def _url_for_replay(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
 
 
 def durable_store(store: Any) -> DurableSQLTrackerStore | None:

@@ -120,10 +120,11 @@ def test_an_action_that_keeps_failing_is_called_broken_and_offers_a_way_out(stac
 
 
 # -- the database unreachable ---------------------------------------------------------
-def wait_for_log(path: Path, needle: str, timeout: float) -> str:
+def wait_for_log(path: Path, needle: str, timeout: float, after: int = 0) -> str:
+    """The log (from character `after` on) once it holds `needle`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        content = path.read_text(errors="replace")
+        content = path.read_text(errors="replace")[after:] if path.exists() else ""
         if needle in content:
             return content
         time.sleep(0.5)
@@ -171,3 +172,75 @@ def test_database_outage_keeps_every_message_and_writes_it_back(pg_stack):
         ).scalar()
     engine.dispose()
     assert kept == 2  # the replies the user got are in the transcript too
+
+
+def test_two_rasa_servers_keep_one_conversation_through_a_read_only_spell(pg_stack):
+    """The database turns read-only (a failover, say): reads work, writes fail. One
+    conversation's turns reach two Rasa servers, so each keeps its own copy in
+    memory. When writes work again, both write back. Rasa's count-based save made the
+    second writer skip as many of its events as the first had written; here every
+    message of both is in the transcript, once."""
+    import dataclasses
+    import os
+
+    from bot.model import ensure_model
+    from bot.runner import Stack, rasa_server_spec
+    from bot.settings import Settings
+    from tests.conftest import free_port
+    from tests.integration.conftest import ARTIFACTS
+
+    second = Settings.from_env(
+        {**os.environ, **pg_stack.settings.child_env(), "RASA_PORT": str(free_port())}
+    )
+    model = ensure_model(second.root, second.models_dir, env=second.child_env())
+    processes = Stack(second, log_dir=ARTIFACTS / "logs" / "postgres-second-rasa")
+    processes.start(rasa_server_spec(second, model, name="second Rasa server"))
+    engine = create_engine(pg_stack.direct_url, future=True)
+    try:
+        processes.wait_healthy(timeout=300)
+        other = dataclasses.replace(pg_stack, settings=second)
+        sender = "two-servers-1"
+        for message in OPENING:
+            pg_stack.say(sender, message)
+        second_log = processes.log_dir / "second-rasa-server.log"
+        seen = {
+            log: len(log.read_text(errors="replace")) for log in (pg_stack.rasa_log, second_log)
+        }
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_writes() RETURNS trigger AS $$ BEGIN "
+                    "RAISE EXCEPTION 'cannot execute INSERT in a read-only transaction' "
+                    "USING ERRCODE = '25006'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER read_only BEFORE INSERT ON events "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_writes()"
+                )
+            )
+        turns = [
+            (pg_stack, "Ost needs winter pasture"),
+            (other, "Ost needs safe roads to market"),
+            (pg_stack, "Ost fears losing its wells"),
+            (other, "Ost wants its herders left in peace"),
+        ]
+        try:
+            for server, message in turns:
+                assert "Noted" in texts(server.say(sender, message))
+            for log in (pg_stack.rasa_log, second_log):
+                wait_for_log(log, "Kept conversation two-servers-1 in memory", 10, seen[log])
+        finally:
+            with engine.begin() as connection:
+                connection.execute(text("DROP TRIGGER read_only ON events"))
+                connection.execute(text("DROP FUNCTION refuse_writes()"))
+        for log in (pg_stack.rasa_log, second_log):
+            wait_for_log(log, "Database reachable again after", 60, seen[log])
+        said = user_lines(pg_stack.direct_url, sender)
+        for _, message in turns:
+            assert said.count(message) == 1, said
+        assert said[: len(OPENING)] == list(OPENING)
+    finally:
+        engine.dispose()
+        processes.stop()

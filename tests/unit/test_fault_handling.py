@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
@@ -374,3 +377,171 @@ def test_an_unreachable_action_server_is_never_called_broken(caplog):
     replies = [next(e for e in events if isinstance(e, BotUttered)) for events in turns]
     assert all("part of the assistant is unavailable" in r.text for r in replies)
     assert "in a row" not in caplog.text
+
+
+# -- write-back: two servers, errors that are no outage, bounded memory ------------------
+def _proxied(postgres_url: str, proxy: TcpProxy) -> str:
+    database = postgres_url.rsplit("/", 1)[1]
+    return f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}?connect_timeout=2"
+
+
+def _target(postgres_url: str) -> tuple[str, int]:
+    host, port = postgres_url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    return host, int(port)
+
+
+def test_one_conversation_on_two_servers_through_an_outage_loses_nothing(postgres_url, tmp_path):
+    """Server A kept the conversation through an outage; server B kept a message of it
+    that it could not read. B writes back first. Rasa's count-based save then skipped
+    A's first events (as many as B had written); here A writes all it added."""
+
+    async def scenario() -> None:
+        with TcpProxy(_target(postgres_url)) as proxy:
+            url = _proxied(postgres_url, proxy)
+            a = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=tmp_path)
+            b = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=tmp_path)
+            await a.save(conversation("shared", "we need water"))
+            tracker = await a.retrieve("shared")  # A reads it, then the database goes
+            proxy.cut()
+            for said in ("and grazing", "and schools"):
+                tracker.update(UserUttered(said, {"name": "state_interest", "confidence": 0.9}))
+                tracker.update(BotUttered(f"noted: {said}"))
+                tracker.update(ActionExecuted("action_listen"))
+                await a.save(tracker)
+            assert "shared" in a.pending
+            with pytest.raises(TrackerStoreUnavailable):
+                await b.retrieve("shared")
+            b.keep_unprocessed(
+                UserMessage("hello from B", CollectingOutputChannel(), "shared"), {"text": "kept"}
+            )
+            for store in (a, b):
+                store._retry.cancel()
+            proxy.restore()
+            assert await b.write_back() == (0, 1)  # B first: 4 events ahead of A's
+            assert await a.write_back() == (1, 0)
+            said = user_texts(postgres_url, "shared")
+            assert said == ["we need water", "hello from B", "and grazing", "and schools"]
+            # The next turn, on either server, sees everything once and carries on.
+            again = await b.retrieve("shared")
+            again.update(UserUttered("and roads", {"name": "state_interest", "confidence": 0.9}))
+            await b.save(again)
+            assert user_texts(postgres_url, "shared")[-1] == "and roads"
+            assert len(user_texts(postgres_url, "shared")) == 5
+            for store in (a, b):
+                store.engine.dispose()
+
+    asyncio.run(scenario())
+
+
+def test_a_conversation_the_database_refuses_is_parked_and_the_others_are_written(
+    tmp_path, caplog, monkeypatch
+):
+    """An IntegrityError is no outage: retried for ever, it stalled every conversation
+    behind it. It is parked on disk (logged as an error) and the rest carry on."""
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+    parked_dir = tmp_path / "parked"
+
+    async def scenario() -> None:
+        store = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=parked_dir)
+        for sender in ("good", "bad"):
+            await store.save(conversation(sender, "first"))
+        engine = create_engine(url, future=True)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_bad BEFORE INSERT ON events "
+                    "WHEN NEW.sender_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )
+        for sender in ("bad", "good"):
+            kept = await store.retrieve(sender)
+            kept.update(UserUttered("second", {"name": "state_interest", "confidence": 0.9}))
+            store.pending[sender] = kept  # as an outage would have left them
+        with caplog.at_level(logging.ERROR):
+            assert await store.write_back() == (2, 0)
+        assert not store.pending
+        assert user_texts(url, "good") == ["first", "second"]
+        assert user_texts(url, "bad") == ["first"]
+        files = sorted(parked_dir.glob("*.parked.json"))
+        assert len(files) == 1 and "refused" in files[0].read_text()
+        assert "The database refused conversation bad" in caplog.text
+        assert "concordia events replay" in caplog.text
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER refuse_bad"))
+        engine.dispose()
+        store.engine.dispose()
+        # The operator replays it: written once, however often it is replayed.
+        cli = [sys.executable, "-m", "bot.cli", "events", "replay", str(files[0])]
+        done = subprocess.run(cli, env={**os.environ, "DATABASE_URL": url}, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        assert b"wrote 1 of 1 event(s) of conversation bad" in done.stdout
+        assert user_texts(url, "bad") == ["first", "second"] and not files[0].exists()
+
+    asyncio.run(scenario())
+
+
+def test_memory_for_an_outage_is_bounded_and_what_does_not_fit_is_written_from_disk(
+    postgres_url, tmp_path, caplog
+):
+    async def scenario() -> None:
+        with TcpProxy(_target(postgres_url)) as proxy:
+            url = _proxied(postgres_url, proxy)
+            store = DurableSQLTrackerStore(
+                domain=DOMAIN, host=url, parked_dir=tmp_path, max_kept_events=8
+            )
+            for sender in ("small", "large"):
+                await store.save(conversation(sender, "first"))
+            small, large = await store.retrieve("small"), await store.retrieve("large")
+            proxy.cut()
+            small.update(UserUttered("a few", {"name": "state_interest", "confidence": 0.9}))
+            await store.save(small)  # 1 event: kept in memory
+            for n in range(5):
+                large.update(UserUttered(f"many {n}", {"name": "inform", "confidence": 0.9}))
+                large.update(BotUttered("ok"))
+            await store.save(large)  # 10 events: over the bound, parked on disk
+            assert list(store.pending) == ["small"] and len(store.spilled) == 1
+            assert store._kept_events() <= 8
+            store._retry.cancel()
+            proxy.restore()
+            await store.write_back()
+            assert not store.pending and not store.spilled
+            assert list(tmp_path.glob("*.parked.json")) == []
+            assert user_texts(postgres_url, "small") == ["first", "a few"]
+            assert user_texts(postgres_url, "large") == ["first"] + [f"many {n}" for n in range(5)]
+            store.engine.dispose()
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(scenario())
+    assert "Memory for the outage is full (8 events, CONCORDIA_MAX_KEPT_EVENTS)" in caplog.text
+
+
+def test_the_retry_task_survives_an_unexpected_error(tmp_path, caplog, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'rasa.db'}"
+
+    async def scenario() -> None:
+        store = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=tmp_path)
+        kept = conversation("hana", "first")
+        store.pending["hana"] = kept
+        real, calls = store.write_back, []
+
+        async def flaky() -> tuple[int, int]:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("a bug in writing back")
+            return await real()
+
+        monkeypatch.setattr(store, "write_back", flaky)
+        monkeypatch.setattr("components.tracker_store.FIRST_RETRY_SECONDS", 0.05)
+        store._schedule_retry()
+        for _ in range(60):
+            if not store.pending:
+                break
+            await asyncio.sleep(0.1)
+        assert not store.pending and len(calls) == 2
+        assert user_texts(url, "hana") == ["first"]
+        store.engine.dispose()
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(scenario())
+    assert "Writing back failed unexpectedly" in caplog.text
+    assert "a bug in writing back" in caplog.text
