@@ -433,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     tests.add_parser("stories", help="tests/stories with --fail-on-prediction-errors").set_defaults(
         func=cmd_test_stories
     )
-    nlu = tests.add_parser("nlu", help="intent F1 on tests/nlu/holdout.yml")
+    nlu = tests.add_parser("nlu", help="intent F1 on tests/nlu/heldout.yml (the gate)")
     nlu.add_argument("--min-f1", type=float, default=NLU_MIN_MACRO_F1)
     nlu.set_defaults(func=cmd_test_nlu)
 

@@ -179,3 +179,40 @@ def test_the_sign_in_limit_holds_across_two_web_processes(tmp_path, database):
             codes = list(pool.map(attempt, ready))
         assert sorted(codes) == [401] * MAX_FAILURES + [429] * (20 - MAX_FAILURES), codes
         assert attempt((bases[1], *forms(bases[1])), "the right password") == 429
+
+
+HOSTILE_IDS = [
+    "é" * 32 + "." + "é" * 32,
+    "\udcff" * 65,
+    "0" * 32 + "." + "\u202e" * 32,
+    "x" * 100_000,
+    "",
+    42,
+    4.2,
+    True,
+    ["a", {"b": None}],
+    {"session_id": "nested"},
+]
+
+
+def test_any_socket_session_id_gets_a_fresh_id_and_no_traceback(stack):
+    """Arbitrary values where the widget sends its session id: each `session_request`
+    is answered with a new signed id, each `user_uttered` naming one is ignored, and
+    the server logs no traceback."""
+    log = stack.processes.log_dir / "rasa-server.log"
+    before = len(log.read_text(errors="replace"))
+
+    async def scenario() -> None:
+        async with Browser(stack) as mallory:
+            for value in HOSTILE_IDS:
+                given = await mallory.session(value)
+                assert isinstance(given, str) and len(given) == 65 and given != value
+                await mallory.say("hello", value)
+            await asyncio.sleep(2)
+            assert mallory.said.empty()  # nothing was processed under a forged id
+            own = await mallory.session()
+            await mallory.say("hello", own)
+            assert await mallory.reply(60)  # the socket still works
+
+    asyncio.run(scenario())
+    assert "Traceback" not in log.read_text(errors="replace")[before:]
