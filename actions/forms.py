@@ -47,7 +47,7 @@ from bot.mediation.parties import (
 )
 from bot.mediation.ranking import CaseProfile, rank_measures
 from bot.mediation.references import match_titles, referenced_numbers
-from bot.mediation.statement_kind import COMMAND_CONFIDENCE, guard
+from bot.mediation.statement_kind import COMMAND_CONFIDENCE, guard, kind_answer
 from bot.store.training import MAX_TRAINEE_LENGTH
 from bot.training.picking import RANDOM, brief_messages, pick_scenario, scenario_menu
 from bot.training.questioning import (
@@ -416,6 +416,8 @@ class ValidateInterestsForm(FormValidationAction):
         chosen = None
         if pending and text.startswith("/") and intent in ("state_interest", "state_position"):
             text, chosen = pending, intent  # the user answered the clarifying question
+        elif pending and kind_answer(text):
+            text, chosen = pending, f"state_{kind_answer(text)}"  # ... in words
 
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")

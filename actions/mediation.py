@@ -36,6 +36,7 @@ from actions.statements import handle_statement, judge, statement_instead
 from bot.mediation.coaching import hostile_words, is_non_answer, reframe_hostility
 from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
+from bot.mediation.statement_kind import kind_answer
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.training.debrief import chat_messages
 from bot.training.questioning import plainly_a_question
@@ -150,8 +151,12 @@ class Clarify(Action):
             # DIET was unsure; the meaning of the text may still be clear.
             parties = parties_of(tracker)
             party = tracker.get_slot("current_party") or (parties[0] if parties else "")
-            decision = judge(tracker, text, parties, party)
-            return handle_statement(dispatcher, tracker, text, decision, party, parties)
+            pending, chosen = tracker.get_slot("pending_statement"), None
+            if pending and kind_answer(text):  # "an interest", typed, answers the question
+                text, chosen = pending, f"state_{kind_answer(text)}"
+            decision = judge(tracker, text, parties, party, chosen)
+            events = handle_statement(dispatcher, tracker, text, decision, party, parties)
+            return [SlotSet("pending_statement", None), *events]
         where = progress_line(tracker)
         dispatcher.utter_message(
             text="Sorry, I'm not sure what you mean. Could you say it another way?"

@@ -163,6 +163,25 @@ def guard(text: str) -> str | None:
     return None
 
 
+# A typed answer to "an interest or a position?": "an interest", "it's a need",
+# "position", "that's their demand". Short, so a whole statement is never read as one.
+_KIND_ANSWER = re.compile(
+    r"^(?:(?:it|that|this)(?:'s| is) )?(?:(?:an?|the|their|its|our|my) )?"
+    r"(?:(?P<interest>interest|need|worry|concern|fear)|(?P<position>position|demand))"
+    r"(?: please)?[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def kind_answer(text: str) -> str | None:
+    """ "interest" or "position" when `text` answers the clarifying question in words
+    (the buttons send /state_interest or /state_position), else None."""
+    found = _KIND_ANSWER.match(_squeezed(text))
+    if found is None:
+        return None
+    return "interest" if found.group("interest") else "position"
+
+
 def position_cue(text: str, speaker: str | None = None, parties: Sequence[str] = ()) -> bool:
     """A demand made of someone else, or a claim of right: the marks of a position.
     What the speaker says it must do itself ("India needs to build roads", in India's

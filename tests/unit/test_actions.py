@@ -485,3 +485,28 @@ def test_a_statement_misread_as_hostile_or_as_back_is_recorded(repo, with_partie
     _, messages = run(navigation.GoBack(), tracker)
     assert "Noted as an interest of Riverland" in texts(messages)
     assert [s.text for s in repo.statements(with_parties)] == [text, long]
+
+
+def test_the_clarifying_question_can_be_answered_in_words(repo, with_parties):
+    """Typing "an interest" (not clicking the button) answers the question: the text
+    that waited is recorded with that kind, and "an interest" itself is not."""
+    waiting = "the orchards by the old mill"
+    events, messages = run(
+        forms.ValidateInterestsForm(),
+        _interests_tracker(
+            with_parties, "it's an interest", "inform", slots={"pending_statement": waiting}
+        ),
+    )
+    assert slot_events(events)["pending_statement"] is None
+    assert "Noted as an interest of Riverland" in texts(messages)
+    stored = repo.statements(with_parties)
+    assert [(s.text, s.kind) for s in stored] == [(waiting, "interest")]
+    # The same when DIET was unsure of the words and the fallback answered.
+    events, _ = run(
+        mediation.Clarify(),
+        _interests_tracker(
+            with_parties, "a demand", "nlu_fallback", slots={"pending_statement": "the mill"}
+        ),
+    )
+    assert slot_events(events)["pending_statement"] is None
+    assert ("the mill", "position") in [(s.text, s.kind) for s in repo.statements(with_parties)]

@@ -9,6 +9,7 @@ from bot.mediation.statement_kind import (
     decide_kind,
     guard,
     intent_probabilities,
+    kind_answer,
     misread_command,
     nlu_examples,
     position_cue,
@@ -194,3 +195,23 @@ def test_terse_english_notes_are_readable(semantics):
     assert not unreadable(
         "Secure water supply, farmer livelihoods, drought protection", semantics.words
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("an interest", "interest"),
+        ("It's an interest.", "interest"),
+        ("that is their need", "interest"),
+        ("a worry", "interest"),
+        ("position", "position"),
+        ("it's a demand", "position"),
+        ("Their position please", "position"),
+        ("Our farmers need water", None),  # a statement, never an answer
+        ("the position of the troops near the line", None),
+        ("interesting", None),
+        ("", None),
+    ],
+)
+def test_a_typed_answer_to_interest_or_position(text, kind):
+    assert kind_answer(text) == kind
