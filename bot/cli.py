@@ -10,6 +10,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.model import TRAINING_DIRS, ensure_model, rasa_executable
 from bot.review.accounts import AccountError
@@ -133,9 +135,17 @@ def cmd_events_replay(settings: Settings, args: argparse.Namespace) -> int:
     for path in paths:
         if not path.is_file():
             raise UsageError(f"{path} is not a file; `concordia events replay` lists none")
-        kept = parked.read(path)
-        written = parked.replay(settings.database_url, kept)
-        path.unlink()
+        taken = parked.claim(path)
+        if taken is None:
+            print(f"{path.name}: being replayed by another process; skipped")
+            continue
+        try:
+            kept = parked.read(taken)
+            written = parked.replay(settings.database_url, kept)
+        except BaseException:
+            parked.release(taken)  # left on disk for another try
+            raise
+        taken.unlink()
         print(
             f"{path.name}: wrote {written} of {len(kept.events)} event(s) of conversation "
             f"{kept.sender_id} (parked because: {kept.reason})"
@@ -529,6 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    settings = None
     try:
         settings = Settings.from_env()
         return args.func(settings, args)
@@ -543,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         print(f"concordia: {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        from bot.store.faults import describe
+
+        url = settings.database_url if settings else ""
+        print(f"concordia: {describe(exc, url)}", file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as exc:
         print(
             f"concordia: {Path(exc.cmd[0]).name} {exc.cmd[1]} failed "

@@ -33,7 +33,10 @@ from rasa.shared.core.events import (
     BotUttered,
     Event,
     FollowupAction,
+    Restarted,
+    SessionStarted,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa.shared.exceptions import RasaException
 
@@ -42,7 +45,9 @@ logger = logging.getLogger(__name__)
 RESPONSE = "utter_assistant_unavailable"
 BROKEN_RESPONSE = "utter_step_broken"
 BROKEN_AFTER = 3  # error answers in a row before the step is called broken
-FAILED_KEY = "concordia_failed_action"  # in a failure reply's metadata
+# In a failure reply's metadata: the HTTP status the action server answered with, or 0
+# when it could not be reached (the client sees it; the action's name stays in the log).
+FAILED_KEY = "concordia_action_failure"
 # Said if the domain has lost its responses: the reply must never be silence.
 FALLBACK_TEXT = (
     "A part of the assistant is unavailable right now. Your session is saved: "
@@ -83,18 +88,38 @@ async def _remote_run(self: RemoteAction, *args: Any, **kwargs: Any) -> list[Eve
 
 
 def failures_in_a_row(tracker: Any) -> int:
-    """How many of the latest replies were failure replies, back to the last real one."""
+    """How many user turns in a row before this one ended with the action server
+    answering an error (a status): counted back to a turn that went through, a restart
+    or a new session. A turn where it could not be reached neither counts nor breaks
+    the run; a bot message earlier in a failed turn does not hide its failure."""
+    turns: list[list[Event]] = []
+    for event in tracker.events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            turns = []
+        elif isinstance(event, UserUttered):
+            turns.append([])
+        elif turns:
+            turns[-1].append(event)
     count = 0
-    for event in reversed(tracker.events):
-        if isinstance(event, BotUttered):
-            if not (event.metadata or {}).get(FAILED_KEY):
-                break
-            count += 1
+    for turn in reversed(turns[:-1]):  # the last turn is the one running now
+        failures = [
+            (e.metadata or {})[FAILED_KEY]
+            for e in turn
+            if isinstance(e, BotUttered) and FAILED_KEY in (e.metadata or {})
+        ]
+        if not failures:
+            break
+        count += bool(failures[-1])
     return count
 
 
 async def unavailable_events(
-    action_name: str, tracker: Any, nlg: Any, channel: str, broken: bool = False
+    action_name: str,
+    tracker: Any,
+    nlg: Any,
+    channel: str,
+    broken: bool = False,
+    status: int | None = None,
 ) -> list[Event]:
     """What a turn whose custom action failed ends with: the message is reverted (kept in
     the log, undone in the state), the user is told (that the step is broken, when it
@@ -113,7 +138,7 @@ async def unavailable_events(
         logger.exception("Could not render %s", response)
         message = None
     utterance: BotUttered = create_bot_utterance(
-        {**(message or {"text": fallback}), FAILED_KEY: action_name}
+        {**(message or {"text": fallback}), FAILED_KEY: status or 0}
     )
     return [
         ActionExecutionRejected(action_name),
@@ -156,7 +181,9 @@ class _Guarded:
                     exc,
                     tracker.sender_id,
                 )
-            return await unavailable_events(name, tracker, nlg, output_channel.name(), broken)
+            return await unavailable_events(
+                name, tracker, nlg, output_channel.name(), broken, exc.status
+            )
 
 
 async def _run_action(self: MessageProcessor, action: Action, *args: Any, **kwargs: Any) -> bool:

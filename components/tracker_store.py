@@ -96,7 +96,9 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         self.max_kept_events = int(max_kept_events or settings.max_kept_events)
         self.pending: dict[str, DialogueStateTracker] = {}
         self.unprocessed: dict[str, list[Event]] = {}
-        self.spilled: list[Path] = []  # parked for memory's sake: written back by the store
+        # Parked for memory's sake, per conversation, oldest first: written back by the store
+        # before anything newer of the same conversation.
+        self.spilled: dict[str, list[Path]] = {}
         self._known: OrderedDict[str, int] = OrderedDict()
         self._outage_since: float | None = None
         self._retry: asyncio.Task | None = None
@@ -107,7 +109,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         if kept is not None:
             return kept.copy()
         try:
-            await self._write_unprocessed(sender_id)
+            self._write_kept(sender_id)
             tracker = await super().retrieve(sender_id)
         except SQLAlchemyError as exc:
             if failure_kind(exc) is None:
@@ -119,15 +121,19 @@ class DurableSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
+        added = self._added(tracker)  # before stream_events, which reads (and remembers)
+        # A conversation kept in memory may have been written by a commit whose answer
+        # was lost (it looked like an outage): write only what is not stored yet.
+        written_before = sender_id in self.pending
         try:
-            await self._write_unprocessed(sender_id)
+            self._write_kept(sender_id)
             # With an event broker configured, Rasa's save reads the stored tracker first
             # (`stream_events`), which can fail as TrackerStoreUnavailable.
             await self.stream_events(tracker)
-            self._append(sender_id, self._added(tracker), skip_stored=False)
+            self._append(sender_id, added, skip_stored=written_before)
         except (SQLAlchemyError, TrackerStoreUnavailable) as exc:
             if isinstance(exc, SQLAlchemyError) and failure_kind(exc) is None:
-                self._park(sender_id, self._added(tracker), exc)  # kept on disk, then raised
+                self._park(sender_id, added, exc)  # kept on disk, then raised
                 raise
             self._outage(exc)
             self._keep(tracker)
@@ -198,7 +204,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             [e.as_dict() for e in events],
             f"memory for the outage full ({self.max_kept_events} events)",
         )
-        self.spilled.append(path)
+        self.spilled.setdefault(sender_id, []).append(path)
         logger.error(
             "Memory for the outage is full (%d events, CONCORDIA_MAX_KEPT_EVENTS): parked "
             "%d event(s) of conversation %s in %s; they are written back from there",
@@ -250,14 +256,55 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             )
         self._schedule_retry()
 
-    async def _write_unprocessed(self, sender_id: str) -> None:
+    def _write_kept(self, sender_id: str) -> None:
+        """Write what is kept of a conversation outside `pending`, oldest first: what was
+        parked on disk for memory's sake, then the unprocessed messages."""
+        for path in list(self.spilled.get(sender_id, ())):
+            self._replay_spilled(sender_id, path)
         if self.unprocessed.get(sender_id):
-            self._write_unprocessed_now(sender_id)
+            self._append(sender_id, self.unprocessed[sender_id], skip_stored=True)
+            self.unprocessed.pop(sender_id, None)
+
+    def _replay_spilled(self, sender_id: str, path: Path) -> None:
+        def forget() -> None:
+            paths = self.spilled.get(sender_id, [])
+            if path in paths:
+                paths.remove(path)
+            if not paths:
+                self.spilled.pop(sender_id, None)
+
+        taken = parked.claim(path)
+        if taken is None:  # replayed meanwhile by `concordia events replay`
+            forget()
+            return
+        try:
+            parked.replay(self._url_for_replay(), parked.read(taken))
+        except SQLAlchemyError as exc:
+            parked.release(taken)
+            if failure_kind(exc) is not None:
+                raise  # an outage: tried again later
+            forget()
+            logger.error(
+                "The database refused the events parked in %s (%s): run `concordia events "
+                "replay %s` once the cause is fixed",
+                path,
+                describe(exc, self._url),
+                path,
+            )
+            return
+        except (OSError, ValueError, KeyError) as exc:
+            parked.release(taken)
+            forget()
+            logger.error("Cannot read the events parked in %s (%s); left on disk", path, exc)
+            return
+        taken.unlink()
+        forget()
 
     # -- the outage, and the way back -------------------------------------------------
     def _waiting(self) -> str:
         messages = sum(1 for e in self._all_unprocessed() if isinstance(e, UserUttered))
-        spilled = f" and {len(self.spilled)} parked on disk" if self.spilled else ""
+        files = sum(len(paths) for paths in self.spilled.values())
+        spilled = f" and {files} file(s) parked on disk" if files else ""
         return (
             f"{len(self.pending)} conversation(s) and {messages} unprocessed message(s) "
             f"waiting to be written{spilled}"
@@ -308,32 +355,16 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         """Write everything kept; (conversations, unprocessed messages) written. An outage
         (raised) stops the round; a conversation the database refuses is parked."""
         conversations = messages = 0
-        for sender_id in list(self.unprocessed):
-            events = self.unprocessed[sender_id]
+        for sender_id in list(dict.fromkeys([*self.spilled, *self.unprocessed])):
+            events = self.unprocessed.get(sender_id, [])
             count = sum(isinstance(e, UserUttered) for e in events)
-            if self._write_or_park(sender_id, events, self._write_unprocessed_now):
+            spilled = bool(self.spilled.get(sender_id))
+            if self._write_or_park(sender_id, events, self._write_kept):
                 messages += count
+                conversations += int(spilled)
         for sender_id, tracker in list(self.pending.items()):
-            self._write_or_park(sender_id, self._added(tracker), self._write_pending_now)
-            conversations += 1
-        for path in list(self.spilled):
-            try:
-                parked.replay(self._url_for_replay(), parked.read(path))
-            except SQLAlchemyError as exc:
-                if failure_kind(exc) is not None:
-                    raise
-                self.spilled.remove(path)  # the file stays for `concordia events replay`
-                logger.error(
-                    "The database refused the events parked in %s (%s): run `concordia "
-                    "events replay %s` once the cause is fixed",
-                    path,
-                    describe(exc, self._url),
-                    path,
-                )
-                continue
-            path.unlink()
-            self.spilled.remove(path)
-            conversations += 1
+            if self._write_or_park(sender_id, self._added(tracker), self._write_pending_now):
+                conversations += 1
         return conversations, messages
 
     def _write_or_park(self, sender_id: str, events: Sequence[Event], write: Any) -> bool:
@@ -351,13 +382,8 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             return False
         return True
 
-    def _write_unprocessed_now(self, sender_id: str) -> None:
-        # Appended after whatever is stored; what this server adds to a tracker it read
-        # is counted from that tracker, so these change nothing it will write later.
-        self._append(sender_id, self.unprocessed[sender_id], skip_stored=True)
-        self.unprocessed.pop(sender_id, None)
-
     def _write_pending_now(self, sender_id: str) -> None:
+        self._write_kept(sender_id)
         tracker = self.pending[sender_id]
         self._append(sender_id, self._added(tracker), skip_stored=True)
         # A turn that took the kept copy meanwhile writes only what it adds after it.

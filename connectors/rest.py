@@ -66,8 +66,13 @@ def too_long(text: str, limit: int) -> str | None:
 
 
 def not_unicode(text: str) -> str | None:
-    """Why `text` cannot be stored as UTF-8 (an unpaired surrogate that JSON's \\uXXXX
-    escapes can carry), or None. Such text is refused, never silently altered."""
+    """Why `text` cannot be stored as text (a NUL, or an unpaired surrogate that JSON's
+    \\uXXXX escapes can carry), or None. Such text is refused, never silently altered."""
+    if "\x00" in text:
+        return (
+            f"contains a NUL character (U+0000) at position {text.index(chr(0))}, which is "
+            "not text (and no database field can hold it); remove it and send again"
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:

@@ -53,6 +53,12 @@ _CLAIM = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[a-z][a-z'’-]+")
+# A demand made of every side at once: "Both armies must…", "Neither side should…".
+_OF_EVERYONE = re.compile(
+    r"\s*(?:both|all|each|every|neither|none of the)\b(?:\s+(?:of\s+)?(?:the\s+)?\w+)?"
+    r"\s+(?:must|should|shall|have to|has to|need to|needs to|will|agree|can)\b",
+    re.IGNORECASE,
+)
 _OBJECT_STOP = frozenset(
     [
         "we",
@@ -266,7 +272,10 @@ def _clash(a: Said, b: Said, similarity: float, parties: Sequence[str]) -> bool:
     if a.party == b.party:
         return False
     if a.kind == b.kind == "position":
-        return similarity >= CONTESTED_POSITION_SIMILARITY
+        # "Both armies must pull back" from each side is one demand made of everyone:
+        # agreement, not a clash.
+        agreed = bool(_OF_EVERYONE.match(a.text)) and bool(_OF_EVERYONE.match(b.text))
+        return similarity >= CONTESTED_POSITION_SIMILARITY and not agreed
     if similarity < CONTESTED_SIMILARITY:
         return False
     if _CLAIM.search(a.text) and _CLAIM.search(b.text):

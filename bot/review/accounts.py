@@ -104,17 +104,61 @@ class Accounts:
             db.delete(reviewer)
             return ended
 
-    def verify(self, name: str, password: str) -> bool:
-        with session_scope(self.url) as db:
-            row = db.execute(
-                select(Reviewer.password_hash, Reviewer.disabled_at).where(Reviewer.name == name)
-            ).one_or_none()
+    def _checked_hash(self, name: str, password: str) -> str | None:
+        """The stored hash when `password` is right for an active reviewer, else None.
+        A name no reviewer can have (NUL and the like, which PostgreSQL refuses) is
+        never looked up, but is checked against a dummy hash all the same."""
+        row = None
+        if NAME_PATTERN.match(name or ""):
+            with session_scope(self.url) as db:
+                row = db.execute(
+                    select(Reviewer.password_hash, Reviewer.disabled_at).where(
+                        Reviewer.name == name
+                    )
+                ).one_or_none()
         stored, disabled = (row[0], row[1]) if row else (None, None)
         try:
             ok = _HASHER.verify(stored or _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
-            return False
-        return ok and stored is not None and disabled is None
+            return None
+        return stored if ok and stored is not None and disabled is None else None
+
+    def verify(self, name: str, password: str) -> bool:
+        return self._checked_hash(name, password) is not None
+
+    def sign_in(self, name: str, password: str) -> str | None:
+        """A new session's token when the password is right, else None. The session is
+        only opened if the password and the account are still those just checked (a
+        `users passwd`, `disable` or `remove` in between wins)."""
+        checked = self._checked_hash(name, password)
+        if checked is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        with session_scope(self.url) as db:
+            reviewer = db.execute(
+                select(Reviewer).where(
+                    Reviewer.name == name,
+                    Reviewer.password_hash == checked,
+                    Reviewer.disabled_at.is_(None),
+                )
+            ).scalar_one_or_none()
+            if reviewer is None:
+                return None
+            db.execute(
+                delete(ReviewerSession).where(
+                    ReviewerSession.reviewer_id == reviewer.id, ReviewerSession.expires_at <= now
+                )
+            )
+            db.add(
+                ReviewerSession(
+                    id=_token_id(token),
+                    reviewer_id=reviewer.id,
+                    created_at=now,
+                    expires_at=now + SESSION_LIFETIME,
+                )
+            )
+        return token
 
     def names(self) -> list[str]:
         with session_scope(self.url) as db:
@@ -135,16 +179,14 @@ class Accounts:
 
     # -- sessions -----------------------------------------------------------------------
     def start_session(self, name: str) -> str:
-        """A new session for a reviewer who just signed in: the token for the cookie."""
+        """A new session for an active reviewer, without a password (operators, tests);
+        the web app signs in with `sign_in`."""
         token = secrets.token_urlsafe(32)
         now = utcnow()
         with session_scope(self.url) as db:
             reviewer = self._reviewer(db, name)
-            db.execute(
-                delete(ReviewerSession).where(
-                    ReviewerSession.reviewer_id == reviewer.id, ReviewerSession.expires_at <= now
-                )
-            )
+            if reviewer.disabled_at is not None:
+                raise AccountError(f"reviewer {name!r} is disabled; `concordia users enable`")
             db.add(
                 ReviewerSession(
                     id=_token_id(token),
@@ -225,9 +267,12 @@ class Accounts:
             )
 
     def record_attempt(self, name: str, address: str, succeeded: bool) -> None:
-        """Log a claimed attempt's outcome; a success gives its claim back."""
+        """Log a claimed attempt's outcome; a success gives its claim back. The name tried
+        is logged escaped (a NUL would be refused by PostgreSQL, and it is no name)."""
+        logged = name.encode("utf-8", "backslashreplace").decode("utf-8")
+        logged = logged.replace("\x00", "\\x00")[:80]
         with session_scope(self.url) as db:
-            db.add(SignInAttempt(name=name[:80], address=address[:64], succeeded=succeeded))
+            db.add(SignInAttempt(name=logged, address=address[:64], succeeded=succeeded))
             if succeeded:
                 db.execute(
                     update(SignInLimit)

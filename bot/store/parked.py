@@ -36,13 +36,15 @@ class Parked:
 
 
 def park(directory: Path, sender_id: str, events: list[dict[str, Any]], reason: str) -> Path:
-    """Write one conversation's events to a new file (atomically: whole or absent)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write one conversation's events to a new file (atomically: whole or absent),
+    readable by its owner only: it holds what people said."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     digest = hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     path = directory / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{digest}"
     draft = path.with_suffix(".tmp")
     body = {"sender_id": sender_id, "reason": reason, "events": events}
-    draft.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(json.dumps(body, ensure_ascii=False))
     final = path.with_name(path.name + SUFFIX)
     os.replace(draft, final)
     return final
@@ -68,6 +70,22 @@ def row(sender_id: str, event: dict[str, Any]) -> dict[str, Any]:
         "action_name": event.get("name"),
         "data": json.dumps(event),
     }
+
+
+def claim(path: Path) -> Path | None:
+    """Take a parked file for replaying (renamed, so a server and `concordia events
+    replay` never replay one file at once); None when someone else took it first."""
+    taken = path.with_name(path.name + f".replaying-{os.getpid()}")
+    try:
+        os.rename(path, taken)
+    except FileNotFoundError:
+        return None
+    return taken
+
+
+def release(taken: Path) -> None:
+    """Give a claimed file back (its replay failed): it stays for a later replay."""
+    os.rename(taken, taken.with_name(taken.name.rsplit(".replaying-", 1)[0]))
 
 
 def replay(database_url: str, parked: Parked) -> int:

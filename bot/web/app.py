@@ -47,6 +47,16 @@ def render_index(settings: Settings) -> str:
     return template.replace("__CONFIG__", payload).replace("__WEBCHAT__", WEBCHAT_BUNDLE)
 
 
+def _carries_nul(request: Request) -> bool:
+    """Whether the path, the query, a cookie or a form field holds a NUL character."""
+    if "\x00" in request.path or "%00" in request.path or "%00" in request.query_string:
+        return True
+    values = [*request.cookies.values()]
+    if request.content_type.startswith("application/x-www-form-urlencoded"):
+        values += [v for vs in request.form.values() for v in vs]
+    return any("\x00" in v for v in values if isinstance(v, str))
+
+
 def create_app(settings: Settings | None = None, name: str = "concordia-web") -> Sanic:
     settings = settings or Settings.from_env()
     app = Sanic(name)
@@ -82,6 +92,20 @@ def create_app(settings: Settings | None = None, name: str = "concordia-web") ->
                 "status": record.status,
             }
         )
+
+    @app.on_request
+    async def refuse_nul(request: Request):
+        """A NUL character is no text, and PostgreSQL refuses it in a query (it raised
+        ValueError, a 500): a request carrying one, anywhere, gets a 400 naming it."""
+        if _carries_nul(request):
+            message = (
+                "The request contains a NUL character (U+0000), which is not text; "
+                "remove it and try again."
+            )
+            if request.path.startswith(("/api/", "/review/api/")):
+                return response.json({"error": message}, status=400)
+            return response.text(message, status=400)
+        return None
 
     @app.on_response
     async def security_headers(request: Request, resp):

@@ -122,9 +122,9 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
             )
         name = (request.form.get("name") or "").strip()
         password = request.form.get("password") or ""
-        ok = accounts.verify(name, password)
-        accounts.record_attempt(name, address, ok)
-        if not ok:
+        session = accounts.sign_in(name, password)
+        accounts.record_attempt(name, address, session is not None)
+        if session is None:
             return render(
                 request,
                 "login.html",
@@ -136,7 +136,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
         if not target.startswith("/review"):
             target = "/review"
         page = response.redirect(target)
-        page.cookies[COOKIE] = signer.session_cookie(accounts.start_session(name))
+        page.cookies[COOKIE] = signer.session_cookie(session)
         page.cookies[COOKIE]["httponly"] = True
         page.cookies[COOKIE]["samesite"] = "Strict"
         page.cookies[COOKIE]["path"] = "/"

@@ -190,3 +190,12 @@ def test_two_parties_positions_on_one_matter_are_contested_without_shared_words(
     assert {s.kind for s in items[0].statements} == {"position"}
     # "China" in both is a party's name, no object of the clash.
     assert items[0].object is None and "make demands that clash" in items[0].text
+
+
+def test_the_same_demand_made_of_everyone_is_no_clash(semantics):
+    said = [
+        Said("India", "position", "Both armies must pull back two kilometres from the line."),
+        Said("China", "position", "Both sides must withdraw their troops from the valley."),
+    ]
+    items = find_common_ground(said, ["India", "China"], semantics)
+    assert [i for i in items if i.kind == CONTESTED] == []

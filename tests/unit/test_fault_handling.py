@@ -458,7 +458,7 @@ def test_a_conversation_the_database_refuses_is_parked_and_the_others_are_writte
             kept.update(UserUttered("second", {"name": "state_interest", "confidence": 0.9}))
             store.pending[sender] = kept  # as an outage would have left them
         with caplog.at_level(logging.ERROR):
-            assert await store.write_back() == (2, 0)
+            assert await store.write_back() == (1, 0)  # the parked one is not "written"
         assert not store.pending
         assert user_texts(url, "good") == ["first", "second"]
         assert user_texts(url, "bad") == ["first"]
@@ -545,3 +545,35 @@ def test_the_retry_task_survives_an_unexpected_error(tmp_path, caplog, monkeypat
         asyncio.run(scenario())
     assert "Writing back failed unexpectedly" in caplog.text
     assert "a bug in writing back" in caplog.text
+
+
+def _turns(*failures: int | None) -> DialogueStateTracker:
+    """A conversation whose turns each failed with a status (0: unreachable) or went
+    through (None); each failed turn starts with a bot message of its own."""
+    from components.action_unavailable import FAILED_KEY
+
+    tracker = conversation("ivan", "start")
+    for n, failure in enumerate(failures):
+        tracker.update(UserUttered(f"turn {n}", {"name": "inform", "confidence": 0.9}))
+        tracker.update(BotUttered("a validator's remark"))
+        if failure is not None:
+            tracker.update(UserUtteranceReverted())
+            tracker.update(BotUttered("sorry", metadata={FAILED_KEY: failure}))
+        tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("now", {"name": "inform", "confidence": 0.9}))  # running
+    return tracker
+
+
+def test_failures_in_a_row_count_error_answers_of_earlier_turns_only():
+    from rasa.shared.core.events import Restarted
+
+    from components.action_unavailable import failures_in_a_row
+
+    assert failures_in_a_row(_turns()) == 0
+    assert failures_in_a_row(_turns(500, 500)) == 2
+    assert failures_in_a_row(_turns(500, None, 500)) == 1  # a turn that went through
+    assert failures_in_a_row(_turns(500, 0, 0, 500)) == 2  # unreachable: neither
+    restarted = _turns(500, 500)
+    restarted.update(Restarted())
+    restarted.update(UserUttered("again", {"name": "inform", "confidence": 0.9}))
+    assert failures_in_a_row(restarted) == 0

@@ -282,6 +282,26 @@ def test_a_new_password_or_a_disabled_or_removed_reviewer_ends_every_session(ser
         assert sign_in(base, name=name)[1].status_code == 302
 
 
+def test_a_nul_anywhere_in_a_request_is_a_400_naming_it(server, reviewer):
+    """PostgreSQL refuses NUL in a query string parameter (psycopg2 raised ValueError:
+    a 500): in a path, a query, a cookie or a form field it is refused by name."""
+    base = server["base"]
+    replies = [
+        reviewer.get(f"{base}/review/sessions/a%00b", timeout=10),
+        reviewer.get(f"{base}/review", params={"text": "wa\x00ter"}, timeout=10),
+        requests.get(f"{base}/api/progress/a%00b", timeout=10),
+        requests.post(
+            f"{base}/review/login", data={"name": "tr\x00iner", "password": "x"}, timeout=10
+        ),
+    ]
+    for reply in replies:
+        assert reply.status_code == 400, (reply.url, reply.status_code)
+        assert "NUL character (U+0000)" in reply.text
+    odd_cookie = requests.get(f"{base}/review", cookies={"concordia_review": "x\x00y"}, timeout=10)
+    assert odd_cookie.status_code in (200, 400)  # the sign-in page, or refused: never a 500
+    assert reviewer.get(f"{base}/review", timeout=10).status_code == 200  # all still well
+
+
 def test_sign_in_is_rate_limited(server):
     for _ in range(MAX_FAILURES):
         sign_in(server["base"], "wrong password!")
