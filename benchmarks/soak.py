@@ -6,8 +6,9 @@ Run: .venv/bin/python benchmarks/soak.py [--users 100] [--minutes 10] [--sample-
 Loopback only, and it stops by itself. Starts the action server, the Rasa server and the
 web app on free ports (logs in var/soak/logs, a fresh SQLite file unless --database-url
 is given). User i arrives at i * minutes * 60 / users seconds and runs a whole mediation
-over the REST channel, with its own texts and 1 to 3 s of thinking between messages, and
-polls the web app's progress endpoint after each message as the page does. A user that
+over the REST channel, typed as text (benchmarks/typed_text.py: nothing in it repeats the
+training data), with 1 to 3 s of thinking between messages, and polls the web app's
+progress endpoint after each message as the page does. A user that
 has not finished by the end of the run plus a grace period (--grace-minutes) counts as
 a failure.
 
@@ -33,6 +34,7 @@ import platform
 import random
 import re
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -46,6 +48,20 @@ from pathlib import Path
 import requests
 from bench_results import publish
 from sqlalchemy import func, select
+from typed_text import (
+    ACCEPT,
+    ANSWER_INTEREST,
+    CONFIRM,
+    CONSENT,
+    DONE_PARTY,
+    FINISH,
+    GREETINGS,
+    OPTIONS,
+    START,
+    TOPICS,
+    WHERE,
+    Typist,
+)
 
 from bot.mediation.steps import STEP_IDS
 from bot.model import ensure_model
@@ -68,6 +84,7 @@ WARNING_LINE = re.compile(r"\bWARNING\b")
 SESSION_ID = re.compile(r"cn-[0-9a-f]{16}")
 LAST_STEP = STEP_IDS[-1]
 REQUEST_TIMEOUT = 120.0
+ASKED = "Is it something"  # the assistant's clarifying question
 
 # -- what the simulated users say ----------------------------------------------------------
 PARTY_NAMES = [
@@ -75,38 +92,6 @@ PARTY_NAMES = [
     "Istria", "Jorvale", "Kessmark", "Lunmere", "Marrow", "Norland", "Orvieta", "Pelling",
     "Riverland", "Dryland", "Ostia", "Velmar",
 ]  # fmt: skip
-RIVERS = ["Kora", "Selva", "Mirra", "Tarn", "Vesna", "Oda", "Lune", "Brenna"]
-TOWNS = ["Sorrel", "Kilden", "Amberley", "Tessin", "Vorra", "Calder", "Mossby", "Quill"]
-GOODS = ["steel", "grain", "timber", "olive oil", "wool", "cement"]
-CROPS = ["wheat", "rice", "olives", "maize", "vineyards", "orchards"]
-REGIONS = ["north", "south", "east valley", "coast", "highlands"]
-FISH = ["cod", "herring", "sardine", "trout"]
-TOPICS = [
-    "Sharing the water of the {river} river after a new dam upstream",
-    "Grazing rights in the hills above {town} during the dry season",
-    "Fishing rights in the bay of {town} after the new quotas",
-    "The border crossing at {town} has been closed since the spring",
-    "Tariffs on {goods} traded between two neighbours",
-    "Upkeep of the old road over the pass near {town}",
-    "Electricity from the {river} dam and who gets it in winter",
-]
-INTERESTS = [
-    "{p} farmers need water for their {crop} in summer",
-    "{p} is worried that the towns of the {region} will run out of drinking water",
-    "{p} needs electricity for the villages in the {region}",
-    "The fishing families of {p} need the {fish} stock to recover",
-    "{p} fears losing the jobs of the workers in its {goods} mills",
-    "{p} wants its children to be able to go to school safely near {town}",
-    "The herders of {p} are afraid of losing the routes their cattle need in winter",
-    "{p} needs predictable prices so that its {goods} exporters can plan ahead",
-    "{p} is afraid that its hospitals in {town} cannot cope with more patients",
-]
-OWN_MEASURES = [
-    "What if both sides shared {data} every {period}?",
-    "What if a joint commission checked {data} every {period}?",
-]
-DATA = ["river flow data", "catch figures", "water meter readings", "grazing maps", "trade data"]
-PERIODS = ["week", "month", "season"]
 
 
 @dataclass
@@ -120,50 +105,51 @@ class Plan:
     interests: dict[str, list[str]]
     own_measure: str | None
     accepts: bool
-
-
-def fill(template: str, rng: random.Random, **known: str) -> str:
-    words = {
-        "river": rng.choice(RIVERS),
-        "town": rng.choice(TOWNS),
-        "goods": rng.choice(GOODS),
-        "crop": rng.choice(CROPS),
-        "region": rng.choice(REGIONS),
-        "fish": rng.choice(FISH),
-        "data": rng.choice(DATA),
-        "period": rng.choice(PERIODS),
-        **known,
-    }
-    return template.format(**words)
+    start: str  # the message that starts the mediation (the page polls progress after it)
+    answer: str  # typed if the assistant asks "an interest or a position?"
 
 
 def plan(index: int, run: str, seed: int) -> Plan:
+    """A whole mediation typed as text (benchmarks/typed_text.py: nothing in it repeats
+    the training data, and no `/intent` payload stands in for what a user types)."""
     rng = random.Random(seed * 100_003 + index)
+    typist = Typist(rng)
     a, b = rng.sample(PARTY_NAMES, 2)
-    topic = fill(rng.choice(TOPICS), rng)
+    topic = typist.pick(TOPICS)
     interests = {
-        party: [fill(t, rng, p=party) for t in rng.sample(INTERESTS, rng.choice((1, 2)))]
-        for party in (a, b)
+        party: [typist.interest(party) for _ in range(rng.choice((1, 2)))] for party in (a, b)
     }
-    own = fill(rng.choice(OWN_MEASURES), rng) if rng.random() < 0.5 else None
+    own = typist.pick(OPTIONS) if rng.random() < 0.5 else None
     accepts = rng.random() < 0.5
-    messages = ["hello"] if rng.random() < 0.5 else []
+    start = typist.pick(START)
+    messages = [typist.pick(GREETINGS)] if rng.random() < 0.5 else []
     messages += [
-        "/start_mediation",
-        "/affirm",
+        start,
+        typist.pick(CONSENT),
         topic,
         f"{a} and {b}" if rng.random() < 0.5 else f"{a}, {b}",
         *interests[a],
     ]
     if rng.random() < 0.25:
-        messages.append("where are we?")
-    messages += ["/done", *interests[b], "/done", "/affirm"]
+        messages.append(typist.pick(WHERE))
+    messages += [typist.pick(DONE_PARTY), *interests[b], typist.pick(DONE_PARTY)]
+    messages.append(typist.pick(CONFIRM))
     if accepts:
-        messages.append(f"accept {rng.choice((1, 2))}")
+        messages.append(typist.pick(ACCEPT, n=str(rng.choice((1, 2)))))
     if own:
         messages.append(own)
-    messages.append("/done")
-    return Plan(f"soak-{run}-{index}", messages, topic, (a, b), interests, own, accepts)
+    messages.append(typist.pick(FINISH))
+    return Plan(
+        f"soak-{run}-{index}",
+        messages,
+        topic,
+        (a, b),
+        interests,
+        own,
+        accepts,
+        start,
+        typist.pick(ANSWER_INTEREST),
+    )
 
 
 # -- one simulated user ----------------------------------------------------------------------
@@ -181,6 +167,7 @@ class Outcome:
     no_reply: list[str] = field(default_factory=list)  # 200 with an empty list
     web_errors: list[str] = field(default_factory=list)
     last_reply: str = ""
+    asked: int = 0  # times the assistant asked "an interest or a position?"
     progress: dict = field(default_factory=dict)  # the web app's view at the end
     dialogue: list[str] = field(default_factory=list)  # the transcript, for the report
 
@@ -201,7 +188,10 @@ class Load:
         with requests.Session() as http:
             self._web(http, outcome, "/", "page")
             mediating = False  # the page polls the progress once a session exists
-            for n, message in enumerate(outcome.plan.messages):
+            queue = list(outcome.plan.messages)
+            n = 0
+            while queue:
+                message = queue.pop(0)
                 if n and self.stop.wait(think.uniform(1.0, 3.0)):
                     return outcome
                 if self.stop.is_set() or time.monotonic() > self.hard_deadline:
@@ -222,7 +212,8 @@ class Load:
                     outcome.non_200.append(f"{message[:40]!r}: HTTP {reply.status_code}")
                     continue
                 outcome.sent.append(message)
-                mediating = mediating or message == "/start_mediation"
+                n += 1
+                mediating = mediating or message == outcome.plan.start
                 try:
                     body = reply.json()
                 except ValueError:
@@ -231,6 +222,9 @@ class Load:
                     outcome.no_reply.append(message[:40])
                     continue
                 outcome.last_reply = "\n".join(str(r.get("text") or "") for r in body)
+                if ASKED in outcome.last_reply:  # "an interest or a position?": say so
+                    queue.insert(0, outcome.plan.answer)
+                    outcome.asked += 1
                 if mediating:
                     self._web(http, outcome, f"/api/progress/{sender}", "progress")
             outcome.finished = time.monotonic()
@@ -446,6 +440,8 @@ class Report:
     logs: dict[str, tuple[list[str], int]]
     died: list[str]
     stray_sessions: int
+    model: str = ""
+    commit: str = ""
 
     def failures(self) -> list[str]:
         reasons = []
@@ -499,12 +495,16 @@ class Report:
         lines = [
             BEGIN,
             f"### Soak: {a.users} users over {a.minutes:g} minutes ({date.today().isoformat()}, "
-            f"{platform.machine()}, {os.cpu_count()} cores)",
+            f"{platform.machine()}, {os.cpu_count()} cores, commit {self.commit}, model "
+            f"`{self.model}`)",
             "",
             f"Real stack on loopback (Rasa server, action server, web app; "
             f"{self.database_label()}). User *i* arrives at *i* × {a.minutes * 60 / a.users:.1f}"
             f" s and runs a whole mediation over REST ({counts['planned']} messages in all, "
-            "own texts per user, 1–3 s thinking between messages), polling the web app's "
+            "every one typed text from `benchmarks/typed_text.py`, none repeating the training "
+            'data and no `/intent` payloads; a user asked "an interest or a position?" '
+            f"answers in words ({sum(o.asked for o in self.outcomes)} times); 1–3 s "
+            "thinking between messages), polling the web app's "
             f"progress after each; at most {a.workers} at once; {a.grace_minutes:g} min grace "
             f"after the run. Memory (VmRSS of each process group) sampled every "
             f"{a.sample_seconds:g} s.",
@@ -591,6 +591,12 @@ class Report:
 
 
 # -- running it -------------------------------------------------------------------------------
+def commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True)
+    return done.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -732,6 +738,7 @@ def main() -> int:
         finally:
             stack.stop()
     report.logs = scan_logs(LOG_DIR)
+    report.model, report.commit = model.name, commit()
     if args.write:
         ensure_heading(args.results)
     publish(args.results, BEGIN, END, report.section(), args.write)

@@ -22,6 +22,8 @@ import yaml
 NLU_DIR = Path(__file__).resolve().parent.parent / "data" / "nlu"
 NGRAM = 5  # words in a row a message may not share with any training example
 
+GREETINGS = ["good morning to you", "hi there, is anyone around?", "hey, morning"]
+ACCEPT = ["we can agree to number {n}", "option {n} looks good to us, take it"]
 START = [
     "could you walk the two of us through a mediation",
     "we would like a neutral guide for a disagreement between neighbours",
@@ -112,7 +114,7 @@ PARTS = {
     "crop": ["wheat", "rice", "olive", "maize", "vineyard", "orchard"],
     "region": ["north", "south", "east valley", "coast", "highlands"],
     "fish": ["cod", "herring", "sardine", "trout"],
-    "season": ["winter", "dry months", "harvest"],
+    "season": ["winter", "dry season", "harvest"],
     "data": ["reservoir levels", "catch tallies", "border wait times", "pasture counts"],
     "period": ["fortnight", "month", "quarter"],
 }

@@ -99,3 +99,31 @@ def test_no_casino_utterance_in_training_data():
     training = " \n ".join(_training())
     leaked = [s for s in samples if s in training]
     assert not leaked, f"CaSiNo utterances found in training data: {leaked[:3]}"
+
+
+def test_the_soaks_typed_text_repeats_no_training_data():
+    """benchmarks/typed_text.py: every message a simulated user types (100 users' whole
+    mediations) is no training example and shares no 5 words in a row with one."""
+    import importlib.util
+    import random
+    import sys
+
+    folder = PROJECT_ROOT / "benchmarks"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location("typed_text", folder / "typed_text.py")
+        typed = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(typed)
+        lines, grams = typed.training_lines()
+        assert len(lines) > 1000 and grams  # the training data was read
+        for user in range(100):
+            typist = typed.Typist(random.Random(user))
+            said = [typist.interest("Arvia") for _ in range(3)]
+            for phrases in (typed.START, typed.CONSENT, typed.DONE_PARTY, typed.FINISH):
+                said.append(typist.pick(phrases))
+            said.append(typist.pick(typed.ACCEPT, n="2"))
+            for text in said:
+                assert not typed.leaks(text), text
+        assert typed.leaks("I want to start a mediation") or typed.leaks("hello")
+    finally:
+        sys.path.remove(str(folder))
