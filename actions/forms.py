@@ -110,6 +110,8 @@ class ValidateOpeningForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is False:
             dispatcher.utter_message(response="utter_consent_declined")
+        elif value is not True:  # any other answer: say what is needed; asked again
+            dispatcher.utter_message(response="utter_consent_needed")
         return {"consent": True if value is True else None}
 
 

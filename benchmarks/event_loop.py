@@ -12,6 +12,11 @@ right password, so the rate limit never cuts it short).
 With `--baseline REV`, the web app of that commit (a git worktree) is measured in the
 same run, on the same database and the same workload, phase by phase, alternating,
 so the two are compared side by side. Loopback only; it stops by itself.
+
+With `--actions`, the same question is put to the action server instead: its
+`/health` is probed while `--signers` users each type interests into a mediation
+(statement kind by the sentence encoder, analysis by spaCy, the record in the
+database, all in the action's handler), on a throwaway stack (bot.runner.scratch_stack).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import requests
 from bench_results import publish
 
 from bot.review.accounts import Accounts
-from bot.runner import Stack, free_port, web_app_spec
+from bot.runner import Stack, free_port, scratch_stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 
@@ -96,12 +101,50 @@ def sign_in(base: str) -> bool:
         return reply.status_code == 302
 
 
-def probe(base: str, seconds: float, signers: int) -> dict[str, float]:
-    """/healthz latencies (ms) for `seconds`, with `signers` clients signing in."""
+INTERESTS = [
+    "{p} farmers cannot get by without a steady flow of water in the dry season",
+    "Families in {p} lose sleep over wells running dry in the highlands",
+    "{p} has to be able to count on power through the winter for its clinics",
+    "The traders of {p} depend on lorries crossing freely at the northern bridge",
+]
+
+
+def mediating(rasa_url: str, user: int) -> Iterator[bool]:
+    """A user typing interests into a mediation, one message per step of the iterator."""
+    sender = f"busy-{user}-{time.time_ns()}"
+    webhook = f"{rasa_url}/webhooks/rest/webhook"
+    opening = [
+        "could you walk the two of us through a mediation",
+        "fine by us, carry on",
+        "who gets the river water once the reservoir fills",
+        "Arvia and Belmora",
+    ]
+    with requests.Session() as http:
+        for message in opening:
+            http.post(webhook, json={"sender": sender, "message": message}, timeout=60)
+        n = 0
+        while True:
+            text = INTERESTS[n % len(INTERESTS)].format(p="Arvia") + f" (note {n})"
+            reply = http.post(webhook, json={"sender": sender, "message": text}, timeout=60)
+            n += 1
+            yield reply.status_code == 200
+
+
+def probe(
+    base: str, seconds: float, signers: int, rasa_url: str | None = None, path: str = "/healthz"
+) -> dict[str, float]:
+    """Latencies (ms) of `path` for `seconds`, with `signers` clients signing in (or,
+    given `rasa_url`, typing interests into mediations)."""
     stop = threading.Event()
     signed = [0]
 
     def signer() -> None:
+        if rasa_url:
+            for ok in mediating(rasa_url, threading.get_ident()):
+                signed[0] += ok
+                if stop.is_set():
+                    return
+            return
         while not stop.is_set():
             if sign_in(base):
                 signed[0] += 1
@@ -115,7 +158,7 @@ def probe(base: str, seconds: float, signers: int) -> dict[str, float]:
     with requests.Session() as http:
         while time.monotonic() < end:
             began = time.perf_counter()
-            http.get(f"{base}/healthz", timeout=30).raise_for_status()
+            http.get(f"{base}{path}", timeout=30).raise_for_status()
             latencies.append((time.perf_counter() - began) * 1000)
             time.sleep(0.02)
     stop.set()
@@ -142,7 +185,10 @@ def main() -> int:
     parser.add_argument("--signers", type=int, default=4, help="clients signing in at once")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--actions", action="store_true", help="probe the action server")
     args = parser.parse_args()
+    if args.actions:
+        return measure_actions(args)
     current = git("rev-parse", "--short", "HEAD")
     dirty = " (with uncommitted changes)" if git("status", "--porcelain") else ""
     key = "event-loop-benchmark-key-" + "k" * 16
@@ -188,6 +234,45 @@ def main() -> int:
         )
     lines.append(END)
     publish(RESULTS, BEGIN, END, "\n".join(lines), args.write)
+    return 0
+
+
+ACTIONS_BEGIN, ACTIONS_END = "<!-- action-loop:begin -->", "<!-- action-loop:end -->"
+
+
+def measure_actions(args: argparse.Namespace) -> int:
+    """The action server's /health while users type interests (current code only)."""
+    current = git("rev-parse", "--short", "HEAD")
+    rows = []
+    with contextlib.ExitStack() as cleanup:
+        scratch = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
+        logs = ROOT / "var" / "event-loop" / "logs"
+        settings = cleanup.enter_context(scratch_stack(scratch, logs))
+        health = f"http://{settings.host}:{settings.action_port}"
+        for round_ in range(args.rounds):
+            for busy in (0, args.signers):
+                print(f"round {round_ + 1}: {busy} typing…", file=sys.stderr)
+                figures = probe(health, args.seconds, busy, settings.rasa_url, "/health")
+                rows.append((f"round {round_ + 1}", busy, figures))
+    lines = [
+        ACTIONS_BEGIN,
+        f"### The action server's event loop while users type ({date.today().isoformat()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, commit {current})",
+        "",
+        f"One client probes the action server's `/health` every 20 ms for {args.seconds:g} s "
+        f"per phase; in the loaded phases {args.signers} users each type interests into a "
+        "mediation over REST, one after another as fast as the replies come.",
+        "",
+        "| round | users typing | /health p50 ms | p95 ms | max ms | probes | statements/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for round_, busy, f in rows:
+        lines.append(
+            f"| {round_} | {busy} | {f['p50']:.1f} | {f['p95']:.1f} | {f['max']:.1f} | "
+            f"{f['probes']:.0f} | {f['sign-ins/s']:.1f} |"
+        )
+    lines.append(ACTIONS_END)
+    publish(RESULTS, ACTIONS_BEGIN, ACTIONS_END, "\n".join(lines), args.write)
     return 0
 
 

@@ -85,6 +85,7 @@ SESSION_ID = re.compile(r"cn-[0-9a-f]{16}")
 LAST_STEP = STEP_IDS[-1]
 REQUEST_TIMEOUT = 120.0
 ASKED = "Is it something"  # the assistant's clarifying question
+CONSENT_NEEDED = "I need a yes or a no"  # the consent question, asked again
 
 # -- what the simulated users say ----------------------------------------------------------
 PARTY_NAMES = [
@@ -224,6 +225,9 @@ class Load:
                 outcome.last_reply = "\n".join(str(r.get("text") or "") for r in body)
                 if ASKED in outcome.last_reply:  # "an interest or a position?": say so
                     queue.insert(0, outcome.plan.answer)
+                    outcome.asked += 1
+                elif CONSENT_NEEDED in outcome.last_reply:  # asked for a plain yes or no
+                    queue.insert(0, "yes")
                     outcome.asked += 1
                 if mediating:
                     self._web(http, outcome, f"/api/progress/{sender}", "progress")
@@ -503,7 +507,8 @@ class Report:
             f" s and runs a whole mediation over REST ({counts['planned']} messages in all, "
             "every one typed text from `benchmarks/typed_text.py`, none repeating the training "
             'data and no `/intent` payloads; a user asked "an interest or a position?" '
-            f"answers in words ({sum(o.asked for o in self.outcomes)} times); 1–3 s "
+            'answers in words, and one asked again for a yes or a no says "yes" '
+            f"({sum(o.asked for o in self.outcomes)} such answers); 1–3 s "
             "thinking between messages), polling the web app's "
             f"progress after each; at most {a.workers} at once; {a.grace_minutes:g} min grace "
             f"after the run. Memory (VmRSS of each process group) sampled every "

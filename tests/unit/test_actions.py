@@ -510,3 +510,22 @@ def test_the_clarifying_question_can_be_answered_in_words(repo, with_parties):
     )
     assert slot_events(events)["pending_statement"] is None
     assert ("the mill", "position") in [(s.text, s.kind) for s in repo.statements(with_parties)]
+
+
+def test_consent_needs_a_yes_or_a_no_and_says_so():
+    validator = forms.ValidateOpeningForm()
+    for value, expected, said in [
+        (True, True, ""),
+        (False, None, "nothing has been agreed"),
+        ("who gets the river water", None, "I need a yes or a no"),
+    ]:
+        dispatcher = CollectingDispatcher()
+        result = validator.validate_consent(value, dispatcher, None, {})
+        assert result == {"consent": expected}
+        responses = [m.get("response") for m in dispatcher.messages]
+        if not said:
+            assert responses == []
+        elif "yes or a no" in said:
+            assert responses == ["utter_consent_needed"]
+        else:
+            assert responses == ["utter_consent_declined"]
