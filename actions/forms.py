@@ -110,7 +110,7 @@ class ValidateOpeningForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is False:
             dispatcher.utter_message(response="utter_consent_declined")
-        elif value is not True:  # any other answer: say what is needed; asked again
+        elif value is not True and value is not None:  # another answer: say what is needed
             dispatcher.utter_message(response="utter_consent_needed")
         return {"consent": True if value is True else None}
 

@@ -109,7 +109,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         if kept is not None:
             return kept.copy()
         try:
-            self._write_kept(sender_id)
+            self._write_kept_or_park(sender_id)
             tracker = await super().retrieve(sender_id)
         except SQLAlchemyError as exc:
             if failure_kind(exc) is None:
@@ -126,7 +126,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         # was lost (it looked like an outage): write only what is not stored yet.
         written_before = sender_id in self.pending
         try:
-            self._write_kept(sender_id)
+            self._write_kept_or_park(sender_id)
             # With an event broker configured, Rasa's save reads the stored tracker first
             # (`stream_events`), which can fail as TrackerStoreUnavailable.
             await self.stream_events(tracker)
@@ -264,6 +264,12 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         if self.unprocessed.get(sender_id):
             self._append(sender_id, self.unprocessed[sender_id], skip_stored=True)
             self.unprocessed.pop(sender_id, None)
+
+    def _write_kept_or_park(self, sender_id: str) -> None:
+        """`_write_kept`, where a refusal that is no outage parks what was kept (so one bad
+        batch cannot block the conversation for ever); an outage is raised."""
+        if self.unprocessed.get(sender_id) or self.spilled.get(sender_id):
+            self._write_or_park(sender_id, self.unprocessed.get(sender_id, []), self._write_kept)
 
     def _replay_spilled(self, sender_id: str, path: Path) -> None:
         def forget() -> None:

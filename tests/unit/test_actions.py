@@ -516,6 +516,7 @@ def test_consent_needs_a_yes_or_a_no_and_says_so():
     validator = forms.ValidateOpeningForm()
     for value, expected, said in [
         (True, True, ""),
+        (None, None, ""),  # the slot reset as the form starts: nothing to answer yet
         (False, None, "nothing has been agreed"),
         ("who gets the river water", None, "I need a yes or a no"),
     ]:
