@@ -263,7 +263,7 @@ def measure_actions(args: argparse.Namespace) -> int:
         f"per phase; in the loaded phases {args.signers} users each type interests into a "
         "mediation over REST, one after another as fast as the replies come.",
         "",
-        "| round | users typing | /health p50 ms | p95 ms | max ms | probes | statements/s |",
+        "| round | users typing | /health p50 ms | p95 ms | max ms | probes | replies/s |",
         "|---|---|---|---|---|---|---|",
     ]
     for round_, busy, f in rows:
