@@ -37,6 +37,7 @@ from actions.session import (
 )
 from actions.statements import handle_statement, judge
 from bot.mediation import steps
+from bot.mediation.answers import yes_or_no
 from bot.mediation.coaching import is_non_answer
 from bot.mediation.common_ground import COMPATIBLE, Said, find_common_ground, join_names, sections
 from bot.mediation.parties import (
@@ -108,6 +109,9 @@ class ValidateOpeningForm(FormValidationAction):
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if isinstance(value, str):  # typed: "understood, we agree to that" is a yes
+            typed = yes_or_no(value)
+            value = value if typed is None else typed
         if value is False:
             dispatcher.utter_message(response="utter_consent_declined")
         elif value is not True and value is not None:  # another answer: say what is needed
@@ -625,13 +629,23 @@ class ValidateCommonGroundForm(FormValidationAction):
             REPOSITORY.set_common_ground_status(sid, [c.id for c in chosen], "removed")
             dispatcher.utter_message(text="Removed: " + "; ".join(c.text for c in chosen))
             return again
-        if intent == "deny":
+        typed = yes_or_no(text)
+        if typed:  # "happy with that list, go ahead" confirms; it is no common ground
+            REPOSITORY.confirm_common_ground(sid)
+            return {"common_ground_feedback": "confirmed"}
+        if intent == "deny" or typed is False:
             dispatcher.utter_message(
                 text="What isn't right? Say “remove” and the number, or tell me the common "
                 "ground as you see it."
             )
             return again
         if intent in SMALL_TALK_INTENTS:
+            return again
+        if guard(text):  # a command or small talk DIET did not recognise: no point
+            dispatcher.utter_message(
+                text="Say yes to confirm the common ground, “remove” and a number to drop "
+                "a point, or tell me a shared need in a sentence."
+            )
             return again
         REPOSITORY.add_common_ground(sid, text, message_id(tracker))
         dispatcher.utter_message(text=f"Added to the common ground: “{text}”.")

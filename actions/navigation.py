@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -224,8 +224,22 @@ class Goodbye(Action):
         if not sid:
             dispatcher.utter_message(text="Goodbye.")
             return []
+        if current_step(tracker) == "measures":
+            # Every step before the last is done: leaving here ("those measures will do,
+            # please close the session") closes the mediation with its summary, as a
+            # mediator recaps before the parties leave, instead of abandoning it.
+            dispatcher.utter_message(text="Closing the mediation here, with its summary.")
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                FollowupAction("action_summarise"),
+            ]
+        completed = REPOSITORY.get(sid).status == "completed"
         REPOSITORY.finish(sid, "abandoned")  # no-op for a completed session
-        dispatcher.utter_message(text=f"Goodbye. This session is saved as {sid}.")
+        saved = "saved" if completed else "saved, unfinished,"
+        dispatcher.utter_message(
+            text=f"Goodbye. This session is {saved} as {sid}; a reviewer can read it there."
+        )
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 

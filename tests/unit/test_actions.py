@@ -270,11 +270,37 @@ def test_common_ground_found_edited_and_confirmed(repo, with_parties, analyser):
     say("both want a fair share in dry years", "state_interest")
     events, messages = say("remove 1", "deny")
     assert "Removed: Both Riverland" in texts(messages)
-    events, _ = say("yes", "affirm")
+    _, messages = say("hmm", "nlu_fallback")  # small talk DIET missed: no point
+    assert "Say yes to confirm" in texts(messages)
+    _, messages = say("that is not right", "nlu_fallback")  # a typed no
+    assert "What isn't right?" in texts(messages)
+    assert len(repo.common_ground(with_parties)) == 1
+    events, _ = say("happy with that list, go ahead", "nlu_fallback")  # a typed yes
     assert slot_events(events)["common_ground_feedback"] == "confirmed"
     assert [(c.text, c.status) for c in repo.common_ground(with_parties)] == [
         ("both want a fair share in dry years", "confirmed")
     ]
+
+
+def test_goodbye_at_the_measures_closes_the_mediation_with_its_summary(repo, with_parties):
+    slots = {"session_id": with_parties, "step": "measures", "requested_slot": "measure_decision"}
+    tracker = make_tracker(
+        "those measures will do, please close the session",
+        "goodbye",
+        slots,
+        active_loop="measures_form",
+    )
+    events, messages = run(navigation.Goodbye(), tracker)
+    assert "Closing the mediation here, with its summary." in texts(messages)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_summarise"]
+    assert repo.get(with_parties).status == "active"  # the summary completes it
+    events, messages = run(mediation.Summarise(), make_tracker("", None, slots))
+    assert repo.get(with_parties).status == "completed"
+    slots["step"] = "interests"  # earlier, a goodbye leaves it unfinished, and says so
+    repo.reopen(with_parties)
+    _, messages = run(navigation.Goodbye(), make_tracker("bye", "goodbye", slots))
+    assert "saved, unfinished, as" in texts(messages)
+    assert repo.get(with_parties).status == "abandoned"
 
 
 def test_measures_ranked_accepted_rejected_and_proposed(repo, with_parties, analyser):
@@ -519,6 +545,10 @@ def test_consent_needs_a_yes_or_a_no_and_says_so():
         (None, None, ""),  # the slot reset as the form starts: nothing to answer yet
         (False, None, "nothing has been agreed"),
         ("who gets the river water", None, "I need a yes or a no"),
+        ("understood, we agree to that", True, ""),  # typed, not the button
+        ("that is acceptable to both of us", True, ""),
+        ("we do not agree to this", None, "nothing has been agreed"),
+        ("   ", None, "I need a yes or a no"),
     ]:
         dispatcher = CollectingDispatcher()
         result = validator.validate_consent(value, dispatcher, None, {})
