@@ -37,7 +37,7 @@ from actions.session import (
 )
 from actions.statements import handle_statement, judge
 from bot.mediation import steps
-from bot.mediation.answers import yes_or_no
+from bot.mediation.answers import finished, yes_or_no
 from bot.mediation.coaching import is_non_answer
 from bot.mediation.common_ground import COMPATIBLE, Said, find_common_ground, join_names, sections
 from bot.mediation.parties import (
@@ -653,6 +653,10 @@ class ValidateCommonGroundForm(FormValidationAction):
 
 
 # -- Step 5: confidence-building measures ---------------------------------------------------
+# Intents that act on the measures: a typed "finish" inside one of them is not a finish.
+MEASURE_INTENTS = frozenset({"accept_measure", "reject_measure", "more_measures", "propose_option"})
+
+
 def _case_profile(sid: str) -> CaseProfile:
     """The case as ranking sees it: shared needs and contested ground first (their
     statements, and points the user added), then every interest and option."""
@@ -753,7 +757,8 @@ class ValidateMeasuresForm(FormValidationAction):
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
             return again
-        if intent == "done":
+        typed_finish = intent not in MEASURE_INTENTS and finished(text)
+        if intent == "done" or typed_finish:  # "no more measures, let us finish here"
             if not any(m.status == "accepted" for m in by_id.values()):
                 dispatcher.utter_message(text="No measure was agreed; the summary will say so.")
             return {"measure_decision": "done"}

@@ -73,3 +73,24 @@ def yes_or_no(text: str) -> bool | None:
     if refused and not yes:
         return False
     return None
+
+
+_FINISHED = re.compile(
+    r"\b(?:finish(?:ed)?|done|complete|wrap (?:it|this|things) up|that(?:'s|’s| is) (?:all|it|"
+    r"enough)|no more|nothing (?:more|else)|close (?:it|this|the session|the mediation)|"
+    r"end (?:it|here|there|this|the session|the mediation)|enough for (?:now|today)|"
+    r"(?:on|over) to the (?:summary|agreement|next step))\b",
+    re.IGNORECASE,
+)
+
+
+def finished(text: str) -> bool:
+    """A short typed "we are done with this step": "no more measures, let us finish
+    here", "that's all for now". Not a question, and not "we are not done yet"."""
+    if "?" in text:
+        return False
+    words = _WORD.findall(text)
+    if not words or len(words) > MAX_WORDS:
+        return False
+    found = _FINISHED.search(text)
+    return bool(found) and not _NEGATED.search(text[: found.start()])

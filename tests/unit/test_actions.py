@@ -347,6 +347,8 @@ def test_measures_ranked_accepted_rejected_and_proposed(repo, with_parties, anal
     assert not set(slot_events(events)["shown_measures"]) & set(shown)
     _, messages = say("hmm", "inform")
     assert "accept or reject a listed measure" in texts(messages)
+    events, _ = say("no more measures, let us finish here", "nlu_fallback")  # typed
+    assert slot_events(events)["measure_decision"] == "done"
     events, _ = say("done", "done")
     assert slot_events(events)["measure_decision"] == "done"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mediation.answers import MAX_WORDS, yes_or_no
+from bot.mediation.answers import MAX_WORDS, finished, yes_or_no
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,19 @@ def test_a_typed_no(text):
 )
 def test_neither(text):
     assert yes_or_no(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no more measures, let us finish here", True),
+        ("that is all for now", True),
+        ("done", True),
+        ("we are not done yet", False),
+        ("are we done?", False),  # a question
+        ("accept 2", False),
+        ("We need the fishing to end here in the bay and the boats to go home now", False),
+    ],
+)
+def test_a_typed_finish(text, expected):
+    assert finished(text) is expected
