@@ -83,6 +83,10 @@ def _not_for_this_slot(value: Any, tracker: Tracker) -> bool:
     return value is None or latest_intent(tracker) in NAVIGATION_INTENTS
 
 
+# What DIET reads as a party's statement is never taken for a typed answer or finish.
+STATEMENT_INTENTS = frozenset({"state_interest", "state_position", "propose_option"})
+
+
 # -- Step 1: opening ----------------------------------------------------------------------
 class AskConsent(Action):
     def name(self) -> str:
@@ -629,19 +633,21 @@ class ValidateCommonGroundForm(FormValidationAction):
             REPOSITORY.set_common_ground_status(sid, [c.id for c in chosen], "removed")
             dispatcher.utter_message(text="Removed: " + "; ".join(c.text for c in chosen))
             return again
-        typed = yes_or_no(text)
-        if typed:  # "happy with that list, go ahead" confirms; it is no common ground
-            REPOSITORY.confirm_common_ground(sid)
-            return {"common_ground_feedback": "confirmed"}
+        # A typed answer ("happy with that list, go ahead") confirms, unless DIET reads a
+        # statement: "both want to proceed with talks" is a point of common ground.
+        typed = None if intent in STATEMENT_INTENTS else yes_or_no(text)
         if intent == "deny" or typed is False:
             dispatcher.utter_message(
                 text="What isn't right? Say “remove” and the number, or tell me the common "
                 "ground as you see it."
             )
             return again
+        if typed or (intent not in STATEMENT_INTENTS and finished(text)):
+            REPOSITORY.confirm_common_ground(sid)
+            return {"common_ground_feedback": "confirmed"}
         if intent in SMALL_TALK_INTENTS:
             return again
-        if guard(text):  # a command or small talk DIET did not recognise: no point
+        if guard(text):  # bare small talk or a command DIET did not recognise: no point
             dispatcher.utter_message(
                 text="Say yes to confirm the common ground, “remove” and a number to drop "
                 "a point, or tell me a shared need in a sentence."
@@ -757,7 +763,7 @@ class ValidateMeasuresForm(FormValidationAction):
         if not text.strip():
             dispatcher.utter_message(text="I didn't catch anything there.")
             return again
-        typed_finish = intent not in MEASURE_INTENTS and finished(text)
+        typed_finish = intent not in MEASURE_INTENTS | STATEMENT_INTENTS and finished(text)
         if intent == "done" or typed_finish:  # "no more measures, let us finish here"
             if not any(m.status == "accepted" for m in by_id.values()):
                 dispatcher.utter_message(text="No measure was agreed; the summary will say so.")

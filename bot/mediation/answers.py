@@ -26,18 +26,23 @@ _YES = re.compile(
     r"that works|works for (?:us|me)|good to go|all good|we consent|i consent)\b",
     re.IGNORECASE,
 )
+_NEGATIONS = (
+    r"not|never|don'?t|do not|doesn'?t|does not|won'?t|will not|can'?t|cannot|isn'?t|"
+    r"aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|hadn'?t|didn'?t|did not|have not|has not|"
+    r"\w+n't"
+)
 _NO = re.compile(
-    r"\b(?:no|nope|nah|not|never|don'?t|do not|doesn'?t|does not|won'?t|will not|"
-    r"disagree|refuse|decline|reject|rather not|wrong|stop)\b",
+    rf"\b(?:no|nope|nah|{_NEGATIONS}|disagree|refuse|decline|reject|rather not|wrong|stop)\b",
     re.IGNORECASE,
 )
-# Refusal words that are assent in these set phrases: "no problem", "not at all" (to
-# "do you mind?"), "why not".
-_NO_IN_ASSENT = re.compile(r"\b(?:no problem|no worries|why not|no objection)s?\b", re.IGNORECASE)
+# Refusal words that are assent in these set phrases: "no problem", "why not".
+_NO_IN_ASSENT = re.compile(
+    r"\b(?:no problem|no worries|why not|no objection|(?:don'?t|do not) mind|not bad)s?\b",
+    re.IGNORECASE,
+)
 # A refusal word just before a yes word negates it: "not right", "we don't agree".
 _NEGATED = re.compile(
-    r"\b(?:not|never|don'?t|do not|doesn'?t|does not|won'?t|will not|can'?t|cannot|isn'?t)"
-    r"(?:\s+(?:really|quite|at all|so|very|that|entirely))?\s*$",
+    rf"\b(?:{_NEGATIONS})(?:\s+(?:really|quite|at all|so|very|that|entirely|yet|been))?\s*$",
     re.IGNORECASE,
 )
 _UNSURE = re.compile(
@@ -50,6 +55,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 def yes_or_no(text: str) -> bool | None:
     """True for a typed yes, False for a typed no, None for anything else (a statement,
     a question, both at once, or neither)."""
+    text = text.replace("’", "'")
     if "?" in text:
         return None
     words = _WORD.findall(text)
@@ -75,10 +81,15 @@ def yes_or_no(text: str) -> bool | None:
     return None
 
 
+_NO_ANYWHERE = re.compile(rf"\b(?:{_NEGATIONS})\b", re.IGNORECASE)
+_END_OF_CLAUSE = r"(?=\s*(?:[,.;!]|$|for (?:now|today)|please|here|then|thanks))"
 _FINISHED = re.compile(
-    r"\b(?:finish(?:ed)?|done|complete|wrap (?:it|this|things) up|that(?:'s|’s| is) (?:all|it|"
-    r"enough)|no more|nothing (?:more|else)|close (?:it|this|the session|the mediation)|"
-    r"end (?:it|here|there|this|the session|the mediation)|enough for (?:now|today)|"
+    r"\b(?:(?:we are |we're |i am |i'm |all )?(?:finished|done)" + _END_OF_CLAUSE + "|"
+    r"finish (?:here|now|there|up|the (?:session|mediation))|let(?:'s| us) finish|"
+    r"wrap (?:it|this|things) up|that(?:'s| is) (?:all|it|enough)" + _END_OF_CLAUSE + "|"
+    r"no more (?:measures|options)|(?:no more|nothing (?:more|else))" + _END_OF_CLAUSE + "|"
+    r"close (?:here|the session|the mediation)|end (?:here|there|the session|the mediation)|"
+    r"enough for (?:now|today)|"
     r"(?:on|over) to the (?:summary|agreement|next step))\b",
     re.IGNORECASE,
 )
@@ -87,10 +98,8 @@ _FINISHED = re.compile(
 def finished(text: str) -> bool:
     """A short typed "we are done with this step": "no more measures, let us finish
     here", "that's all for now". Not a question, and not "we are not done yet"."""
-    if "?" in text:
+    text = text.replace("’", "'")
+    if "?" in text or _NO_ANYWHERE.search(text) or _UNSURE.search(text):
         return False
     words = _WORD.findall(text)
-    if not words or len(words) > MAX_WORDS:
-        return False
-    found = _FINISHED.search(text)
-    return bool(found) and not _NEGATED.search(text[: found.start()])
+    return bool(words) and len(words) <= MAX_WORDS and bool(_FINISHED.search(text))

@@ -275,6 +275,11 @@ def test_common_ground_found_edited_and_confirmed(repo, with_parties, analyser):
     _, messages = say("that is not right", "nlu_fallback")  # a typed no
     assert "What isn't right?" in texts(messages)
     assert len(repo.common_ground(with_parties)) == 1
+    events, _ = say("both want to proceed with talks", "state_interest")  # a point, no yes
+    assert slot_events(events)["common_ground_feedback"] is None
+    repo.set_common_ground_status(
+        with_parties, [repo.common_ground(with_parties)[-1].id], "removed"
+    )
     events, _ = say("happy with that list, go ahead", "nlu_fallback")  # a typed yes
     assert slot_events(events)["common_ground_feedback"] == "confirmed"
     assert [(c.text, c.status) for c in repo.common_ground(with_parties)] == [

@@ -27,7 +27,17 @@ def test_a_typed_yes(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["no", "No, not now", "not yet", "I don't agree", "that is not right", "we do not consent"],
+    [
+        "no",
+        "No, not now",
+        "not yet",
+        "I don't agree",
+        "I don’t agree",  # a curly apostrophe
+        "we haven't agreed",
+        "we aren't happy with that",
+        "that is not right",
+        "we do not consent",
+    ],
 )
 def test_a_typed_no(text):
     assert yes_or_no(text) is False
@@ -58,6 +68,11 @@ def test_neither(text):
         ("that is all for now", True),
         ("done", True),
         ("we are not done yet", False),
+        ("we aren’t done yet", False),
+        ("I am not sure we are done", False),
+        ("no more fishing in the bay", False),  # a statement
+        ("we need to end this conflict", False),
+        ("that is enough water", False),
         ("are we done?", False),  # a question
         ("accept 2", False),
         ("We need the fishing to end here in the bay and the boats to go home now", False),
