@@ -104,6 +104,8 @@ def attribute(text: str, kind: str, speaker: str, parties: Sequence[str]) -> str
         end = ends[party]
         if party.casefold() == speaker.casefold() or end is None or end <= own:
             continue
+        if own and not re.match(rf"(?i:the\s+)?{name_pattern(party, everyone)}", first_clause):
+            continue  # "Russian speakers in Estonia", in Russia's turn: Russia's own people
         rest = first_clause[end:]
         by_name = re.fullmatch(rf"(?i:the\s+)?{re.escape(party)}", first_clause[:end])
         if _DEMAND.search(rest) or (by_name and _NEED_TO.search(rest)):

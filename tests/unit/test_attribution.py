@@ -70,6 +70,21 @@ def test_options_are_the_speakers():
             "China",
         ),
         ("Kosovo", "Serbs in the north need to move freely.", ["Kosovo", "Serbia"], "Serbia"),
+        # the speaker's own people living in another party's land stay the speaker's
+        (
+            "Russia",
+            "Russian speakers in Estonia need their history to be respected.",
+            ["Estonia", "Russia"],
+            "Russia",
+        ),
+        ("Serbia", "Serbs in Kosovo need to move freely.", ["Kosovo", "Serbia"], "Serbia"),
+        # in Estonia's turn they are Estonia's residents: not plainly another's, so the speaker's
+        (
+            "Estonia",
+            "Russian speakers in Estonia need their history to be respected.",
+            ["Estonia", "Russia"],
+            "Estonia",
+        ),
         (
             "United States",
             "European mills need stable access to our market.",
