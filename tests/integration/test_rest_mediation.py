@@ -256,3 +256,26 @@ def test_a_client_cannot_set_the_channels_own_metadata(stack):
         "Ost needs winter pasture",
         "Ost needs a safe route to the market",
     ]
+
+
+def test_a_mediation_answered_in_typed_words_is_closed_with_its_summary(stack):
+    """Found by the typed soak: a typed consent was asked again, a typed confirmation
+    became a point of common ground, and closing in words abandoned the mediation."""
+    sender = "integration-typed-words"
+    say = lambda message: texts(stack.say(sender, message))  # noqa: E731
+
+    assert "Do you agree" in say("/start_mediation")
+    assert "what is the dispute about" in say("understood, we agree to that")
+    say("Grazing on the slopes above the village")
+    assert "What matters to Uplanders" in say("Uplanders and Lowlanders")
+    assert "Noted as an interest of Uplanders" in say("Our herds need the summer grass")
+    say("/done")
+    assert "Noted as an interest of Lowlanders" in say("We need the slopes to stop eroding")
+    assert "Step 4 of 6" in say("/done")
+    assert "Step 5 of 6" in say("happy with that list, go ahead")
+    assert "Accepted" in say("accept 1")
+    reply = say("those measures will do, please close the session")
+    session_id = re.search(r"cn-[0-9a-f]{16}", reply).group(0)
+    record = SessionRepository(stack.settings.database_url).get(session_id)
+    assert record.status == "completed" and record.summary
+    assert "happy with that list" not in " ".join(c.text for c in record.common_ground)
