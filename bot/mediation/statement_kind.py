@@ -68,6 +68,8 @@ ASK_BELOW = 0.45
 POSITION_CUE_WEIGHT = 1.0
 # "We need…", "we fear…", "our farmers depend…": a speaker's own need, a mark of an interest.
 INTEREST_CUE_WEIGHT = 0.2
+# "What if…", "How about…", "We could…": the openings of a proposal.
+OPTION_CUE_WEIGHT = 0.5
 # DIET's reading of a long message as "restart" or "goodbye" is obeyed only above this.
 COMMAND_CONFIDENCE = 0.9
 # From this many words on, DIET votes only among the statement kinds unless it is sure
@@ -104,7 +106,7 @@ _DEMAND_OF_OTHER = re.compile(
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
-    r"\b(?:ha(?:s|ve) (?:every|the|a) right|remains? (?:ours|theirs|\w+ territory)|"
+    r"\b(?:ha(?:s|ve) (?:every|the|a|an)(?: \w+)? right|remains? (?:ours|theirs|\w+ territory)|"
     r"non-negotiable|not up for negotiation|not negotiable|will never (?:accept|allow|agree|"
     r"give|hand|withdraw|recognise|recognize)|we will not (?:accept|allow|withdraw)|"
     r"no (?:one|other country) (?:else )?(?:has|may)|only\b.{0,80}\bwill be (?:admitted|"
@@ -118,6 +120,12 @@ _OWN_NEED = re.compile(
     # but not "X needs to…", which is as often a demand as a need.
     r"|(?:[\w'’-]+\s+){0,4}?(?:needs?|fears?|worry|worries|depends?|relies|rely|hopes?|"
     r"cares?|(?:is|are) (?:afraid|worried|concerned))\b(?!\s+to\b))",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(
+    r"^\s*(?:what if|how about|suppose|supposing|why not|one (?:option|idea|way) (?:is|would be|"
+    r"could be)|(?:perhaps|maybe) (?:we|both|they|the)|(?:we|they|both(?: \w+)?|the (?:two|three) "
+    r"\w+) (?:could|might) (?!not\b|never\b|no longer\b))",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
@@ -364,6 +372,7 @@ def decide_kind(
     cues = {
         "position": POSITION_CUE_WEIGHT if position_cue(text, speaker, list(names)) else 0.0,
         "interest": INTEREST_CUE_WEIGHT if _OWN_NEED.search(_squeezed(text)) else 0.0,
+        "option": OPTION_CUE_WEIGHT if _PROPOSAL.match(_squeezed(text)) else 0.0,
     }
     if any(cues.values()):
         scores = {k: v + cues.get(k, 0.0) for k, v in scores.items()}

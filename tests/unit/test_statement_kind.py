@@ -132,6 +132,7 @@ def test_a_long_statement_misread_as_restart_is_not_obeyed():
         "The United States must lift the tariffs on European steel and aluminium, we are allies.",
         "Ethiopia has every right to use the water that rises in its highlands.",
         "The 4.6 square kilometres next to the temple are not up for negotiation.",
+        "Laos has the sovereign right to build dams on its own stretch of the river.",
     ],
 )
 def test_demands_and_claims_of_right_read_as_positions(classifier, semantics, text):
@@ -215,3 +216,21 @@ def test_terse_english_notes_are_readable(semantics):
 )
 def test_a_typed_answer_to_interest_or_position(text, kind):
     assert kind_answer(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We could pay compensation through the traditional rulers when cattle damage a farm.",
+        "How about a joint committee that meets every month?",
+        "Perhaps both sides could publish their patrol schedules.",
+    ],
+)
+def test_the_openings_of_a_proposal_read_as_options(classifier, semantics, text):
+    diet_says_position = [{"name": "state_position", "confidence": 0.9}]
+    assert decide_kind(text, classifier, diet_says_position, semantics.words).kind == "option"
+
+
+def test_could_never_is_no_proposal(classifier, semantics):
+    text = "We could never accept foreign boats inside our waters."
+    assert decide_kind(text, classifier, (), semantics.words).kind != "option"
