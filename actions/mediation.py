@@ -32,11 +32,10 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from actions.statements import handle_statement, judge, statement_instead
+from actions.statements import answer_to_kind_question, handle_statement, judge, statement_instead
 from bot.mediation.coaching import hostile_words, is_non_answer, reframe_hostility
 from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
-from bot.mediation.statement_kind import kind_answer
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.training.debrief import chat_messages
 from bot.training.questioning import plainly_a_question
@@ -151,10 +150,10 @@ class Clarify(Action):
             # DIET was unsure; the meaning of the text may still be clear.
             parties = parties_of(tracker)
             party = tracker.get_slot("current_party") or (parties[0] if parties else "")
-            pending, chosen = tracker.get_slot("pending_statement"), None
-            if pending and kind_answer(text):  # "an interest", typed, answers the question
-                text, chosen = pending, f"state_{kind_answer(text)}"
-            decision = judge(tracker, text, parties, party, chosen)
+            answered = answer_to_kind_question(dispatcher, tracker)
+            if answered is not None:  # "an interest", typed, answers the question
+                return answered
+            decision = judge(tracker, text, parties, party)
             events = handle_statement(dispatcher, tracker, text, decision, party, parties)
             return [SlotSet("pending_statement", None), *events]
         where = progress_line(tracker)

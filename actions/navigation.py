@@ -18,7 +18,7 @@ from actions.session import (
     session_id,
     verbatim_text,
 )
-from actions.statements import statement_instead
+from actions.statements import answer_to_kind_question, statement_instead
 from bot.mediation import steps
 from bot.mediation.statement_kind import misread_command
 from bot.training.picking import brief_messages
@@ -46,6 +46,9 @@ class Help(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answered = answer_to_kind_question(dispatcher, tracker)
+        if answered is not None:  # "an interest", read as a call for help
+            return answered
         step = current_step(tracker) if session_id(tracker) else None
         training = f"utter_help_training_{step}"
         if is_training(tracker) and training in (domain.get("responses") or {}):
@@ -108,6 +111,9 @@ class GoBack(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answered = answer_to_kind_question(dispatcher, tracker)
+        if answered is not None:  # "an interest", misread as this command
+            return answered
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
         answer = context_answer(dispatcher, tracker)
@@ -170,6 +176,9 @@ class SkipStep(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answered = answer_to_kind_question(dispatcher, tracker)
+        if answered is not None:  # "an interest", misread as this command
+            return answered
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
         answer = context_answer(dispatcher, tracker)
@@ -214,6 +223,9 @@ class Goodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         sid = session_id(tracker)
+        answered = answer_to_kind_question(dispatcher, tracker)
+        if answered is not None:  # "an interest", misread as this command
+            return answered
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
         answer = context_answer(dispatcher, tracker)
@@ -252,6 +264,9 @@ class Restart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        answered = answer_to_kind_question(dispatcher, tracker)
+        if answered is not None:  # "an interest", misread as this command
+            return answered
         if _misread_statement(tracker):
             return statement_instead(dispatcher, tracker)
         answer = context_answer(dispatcher, tracker)

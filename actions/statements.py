@@ -25,7 +25,7 @@ from actions.session import (
 )
 from bot.mediation.attribution import attribute
 from bot.mediation.coaching import coach_position
-from bot.mediation.statement_kind import INTENT_KIND, KindDecision, decide_kind
+from bot.mediation.statement_kind import INTENT_KIND, KindDecision, decide_kind, kind_answer
 
 NOT_A_STATEMENT = {
     "command": "“{text}” isn't something I can do in this step, so I haven't noted it. "
@@ -85,6 +85,23 @@ def statement_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> lis
     return handle_statement(
         dispatcher, tracker, text, judge(tracker, text, parties, current), current, parties
     )
+
+
+def answer_to_kind_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """The waiting statement recorded, when the latest message answers "an interest or a
+    position?" in words ("an interest"), whatever DIET read it as (the typed soak: it
+    was read as *help*, and the statement was lost); None when it is no such answer."""
+    pending = tracker.get_slot("pending_statement")
+    answer = kind_answer(verbatim_text(tracker)) if pending else None
+    if answer is None:
+        return None
+    parties = parties_of(tracker)
+    current = tracker.get_slot("current_party") or (parties[0] if parties else "")
+    decision = judge(tracker, pending, parties, current, f"state_{answer}")
+    events = handle_statement(dispatcher, tracker, pending, decision, current, parties)
+    return [SlotSet("pending_statement", None), *events]
 
 
 def handle_statement(

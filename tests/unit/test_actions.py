@@ -543,6 +543,21 @@ def test_the_clarifying_question_can_be_answered_in_words(repo, with_parties):
     )
     assert slot_events(events)["pending_statement"] is None
     assert ("the mill", "position") in [(s.text, s.kind) for s in repo.statements(with_parties)]
+    # And when DIET read the answer as a command (the typed soak: "an interest" as help).
+    for action, intent, waiting in [
+        (navigation.Help(), "help", "the wool they sell abroad"),
+        (navigation.Goodbye(), "goodbye", "the pastures above Calder"),
+    ]:
+        events, messages = run(
+            action,
+            _interests_tracker(
+                with_parties, "an interest", intent, slots={"pending_statement": waiting}
+            ),
+        )
+        assert slot_events(events)["pending_statement"] is None
+        assert "Noted as an interest of Riverland" in texts(messages)
+        assert (waiting, "interest") in [(s.text, s.kind) for s in repo.statements(with_parties)]
+    assert repo.get(with_parties).status == "active"  # the goodbye was no farewell
 
 
 def test_consent_needs_a_yes_or_a_no_and_says_so():
