@@ -111,11 +111,9 @@ class GoBack(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answered = answer_to_kind_question(dispatcher, tracker)
-        if answered is not None:  # "an interest", misread as this command
-            return answered
-        if _misread_statement(tracker):
-            return statement_instead(dispatcher, tracker)
+        misread = _not_a_command(dispatcher, tracker)
+        if misread is not None:
+            return misread
         answer = context_answer(dispatcher, tracker)
         if answer is not None:
             return answer  # "The return of Syrian refugees…" is the topic, not "go back"
@@ -176,11 +174,9 @@ class SkipStep(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answered = answer_to_kind_question(dispatcher, tracker)
-        if answered is not None:  # "an interest", misread as this command
-            return answered
-        if _misread_statement(tracker):
-            return statement_instead(dispatcher, tracker)
+        misread = _not_a_command(dispatcher, tracker)
+        if misread is not None:
+            return misread
         answer = context_answer(dispatcher, tracker)
         if answer is not None:
             return answer
@@ -215,6 +211,18 @@ def _misread_statement(tracker: Tracker) -> bool:
     )
 
 
+def _not_a_command(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The events of reading the latest message as what it is when DIET took it for a
+    command: the answer to "an interest or a position?", or a party's statement; None
+    when it is the command."""
+    answered = answer_to_kind_question(dispatcher, tracker)
+    if answered is not None:
+        return answered
+    if _misread_statement(tracker):
+        return statement_instead(dispatcher, tracker)
+    return None
+
+
 class Goodbye(Action):
     def name(self) -> str:
         return "action_goodbye"
@@ -223,11 +231,9 @@ class Goodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         sid = session_id(tracker)
-        answered = answer_to_kind_question(dispatcher, tracker)
-        if answered is not None:  # "an interest", misread as this command
-            return answered
-        if _misread_statement(tracker):
-            return statement_instead(dispatcher, tracker)
+        misread = _not_a_command(dispatcher, tracker)
+        if misread is not None:
+            return misread
         answer = context_answer(dispatcher, tracker)
         if answer is not None:
             # Not a farewell: the topic or the names asked for, misread. They are checked
@@ -246,9 +252,8 @@ class Goodbye(Action):
                 SlotSet("requested_slot", None),
                 FollowupAction("action_summarise"),
             ]
-        completed = REPOSITORY.get(sid).status == "completed"
-        REPOSITORY.finish(sid, "abandoned")  # no-op for a completed session
-        saved = "saved" if completed else "saved, unfinished,"
+        ended = REPOSITORY.finish(sid, "abandoned")  # a completed session stays completed
+        saved = "saved" if ended == "completed" else "saved, unfinished,"
         dispatcher.utter_message(
             text=f"Goodbye. This session is {saved} as {sid}; a reviewer can read it there."
         )
@@ -264,11 +269,9 @@ class Restart(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answered = answer_to_kind_question(dispatcher, tracker)
-        if answered is not None:  # "an interest", misread as this command
-            return answered
-        if _misread_statement(tracker):
-            return statement_instead(dispatcher, tracker)
+        misread = _not_a_command(dispatcher, tracker)
+        if misread is not None:
+            return misread
         answer = context_answer(dispatcher, tracker)
         if answer is not None:
             return answer

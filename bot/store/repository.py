@@ -147,17 +147,19 @@ class SessionRepository:
                 else:
                     party.position = position
 
-    def finish(self, session_id: str, status: str, summary: str | None = None) -> None:
+    def finish(self, session_id: str, status: str, summary: str | None = None) -> str:
+        """End the session; returns the status it ends with."""
         if status not in ("completed", "abandoned"):
             raise ValueError(f"a session ends as completed or abandoned, not {status!r}")
         with session_scope(self.url) as db:
             record = self._load(db, session_id)
             if record.status == "completed" and status == "abandoned":
-                return  # leaving after the summary does not undo a completed mediation
+                return "completed"  # leaving after the summary does not undo a completed one
             record.status = status
             record.ended_at = utcnow()
             if summary is not None:
                 record.summary = summary
+            return status
 
     def reopen(self, session_id: str) -> None:
         with session_scope(self.url) as db:
