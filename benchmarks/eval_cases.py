@@ -28,8 +28,8 @@ import requests
 from bench_results import publish
 from cases import Case, Outcome, Tally, load_cases, shortfalls, table
 
-from bot.model import fingerprint
-from bot.runner import scratch_stack
+from bot.ops.rasa_model import fingerprint
+from bot.ops.runner import scratch_stack
 from bot.store.repository import SessionRepository
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -16,7 +16,7 @@ so the two are compared side by side. Loopback only; it stops by itself.
 With `--actions`, the same question is put to the action server instead: its
 `/health` is probed while `--signers` users each type interests into a mediation
 (statement kind by the sentence encoder, analysis by spaCy, the record in the
-database, all in the action's handler), on a throwaway stack (bot.runner.scratch_stack).
+database, all in the action's handler), on a throwaway stack (bot.ops.runner.scratch_stack).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from pathlib import Path
 import requests
 from bench_results import publish
 
+from bot.ops.runner import Stack, free_port, scratch_stack, web_app_spec
 from bot.review.accounts import Accounts
-from bot.runner import Stack, free_port, scratch_stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 

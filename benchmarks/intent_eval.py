@@ -2,7 +2,7 @@
 
 Shared by the held-out report (nlu_quality.py) and cross-validation (nlu_crossval.py)
 so both print the same way. Parsing (`components/nlu_gate.py`) and scoring
-(`bot/nlu_report.py`) are the computation `make test-nlu` gates on.
+(`bot/ops/nlu_report.py`) are the computation `make test-nlu` gates on.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.nlu_report import FALLBACK, Prediction, intent_report
+from bot.ops.nlu_report import FALLBACK, Prediction, intent_report
 from components.nlu_gate import predict
 
 __all__ = ["FALLBACK", "Prediction", "intent_report", "predict_full"]

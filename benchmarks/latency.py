@@ -33,8 +33,8 @@ import requests
 from bench_results import publish
 from tqdm import tqdm
 
-from bot.model import ensure_model, rasa_executable
-from bot.runner import ProcessSpec, Stack, action_server_spec, rasa_server_spec
+from bot.ops.rasa_model import ensure_model, rasa_executable
+from bot.ops.runner import ProcessSpec, Stack, action_server_spec, rasa_server_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 

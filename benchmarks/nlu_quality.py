@@ -36,7 +36,7 @@ from intent_eval import (
     with_fallback,
 )
 
-from bot.nlu_report import read_examples
+from bot.ops.nlu_report import read_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 # The held-out set, never looked at error by error; the old hold-out was tuned
@@ -101,7 +101,7 @@ def markdown(model: Path, holdout: dict, casino: dict, fallback: tuple) -> str:
         "and never looked at error by error): macro F1 "
         f"**{holdout['macro_f1']:.3f}** (target ≥ 0.92), accuracy {holdout['accuracy']:.3f} "
         f"(mean over the {len(holdout['per_intent'])} intents, `nlu_fallback` a miss). "
-        "`make test-nlu` gates on this same computation (`bot/nlu_report.py`). The old "
+        "`make test-nlu` gates on this same computation (`bot/ops/nlu_report.py`). The old "
         "hold-out, `tests/nlu/holdout.yml`, was tuned against and is now a development set: "
         f"macro F1 {holdout['dev_macro_f1']:.3f} there.",
         "",
@@ -149,7 +149,7 @@ def markdown(model: Path, holdout: dict, casino: dict, fallback: tuple) -> str:
 
 
 def main() -> int:
-    from bot.model import ensure_model
+    from bot.ops.rasa_model import ensure_model
     from bot.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

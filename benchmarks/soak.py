@@ -64,8 +64,8 @@ from typed_text import (
 )
 
 from bot.mediation.steps import STEP_IDS
-from bot.model import ensure_model
-from bot.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
+from bot.ops.rasa_model import ensure_model
+from bot.ops.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.migrate import upgrade

@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from bot.mediation.encoder import ENCODER_DIR_VARIABLE
 from bot.mediation.encoder import model_dir as encoder_dir
-from bot.model import TRAINING_DIRS, rasa_executable
+from bot.ops.rasa_model import TRAINING_DIRS, rasa_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -3,7 +3,7 @@
     python -m components.nlu_gate --model models/….tar.gz --nlu tests/nlu/heldout.yml --min-f1 0.88
 
 Parsing needs Rasa, so it lives here with the other Rasa-side code; the scoring is
-`bot/nlu_report.py`, shared with `benchmarks/nlu_quality.py`, so the gate and the
+`bot/ops/nlu_report.py`, shared with `benchmarks/nlu_quality.py`, so the gate and the
 reported figure are one computation. `concordia test nlu` runs this module.
 """
 
@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.nlu_report import FALLBACK, Prediction, intent_report, read_examples, weakest
+from bot.ops.nlu_report import FALLBACK, Prediction, intent_report, read_examples, weakest
 
 
 def predict(model: Path, texts: list[str], progress: str | None = None) -> list[Prediction]:

@@ -67,11 +67,21 @@ def failure_kind(exc: BaseException) -> str | None:
     return "unreachable" if isinstance(exc, OperationalError) else None
 
 
+# A database that answers but has no Concordia tables yet: not an outage.
+_NO_SCHEMA = ("no such table", "undefinedtable")
+
+
 def describe(exc: BaseException, url: str) -> str:
     """One line: what went wrong with the database and what to do about it."""
     kind = failure_kind(exc)
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     detail = reason[0] if reason else type(exc).__name__
+    lowered = f"{type(getattr(exc, 'orig', None)).__name__} {detail}".lower()
+    if any(needle in lowered for needle in _NO_SCHEMA):
+        return (
+            f"the database at {safe_url(url)} has no Concordia tables yet: run "
+            f"`concordia db upgrade` (`make run` does it on start) ({detail})"
+        )
     if kind is None:
         return f"database error at {safe_url(url)}: {detail}"
     return f"{_FIXES[kind].format(db=safe_url(url))} ({detail})"

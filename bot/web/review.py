@@ -16,12 +16,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.export import export_session
 from bot.knowledge.debrief import SKILL_IDS
 from bot.mediation import steps
 from bot.review.accounts import Accounts
 from bot.review.annotations import AnnotationError, Annotations
 from bot.review.dashboard import build_dashboard
+from bot.review.export import export_session
 from bot.review.exporters import session_to_markdown, sessions_to_csv
 from bot.review.queries import (
     FILTER_FIELDS,

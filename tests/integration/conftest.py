@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.model import ensure_model
-from bot.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
+from bot.ops.rasa_model import ensure_model
+from bot.ops.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from tests.conftest import free_port, temporary_postgres

@@ -135,8 +135,8 @@ def test_the_sign_in_limit_holds_across_two_web_processes(tmp_path, database):
     import re
     from concurrent.futures import ThreadPoolExecutor
 
+    from bot.ops.runner import Stack, web_app_spec
     from bot.review.accounts import MAX_FAILURES, Accounts
-    from bot.runner import Stack, web_app_spec
     from bot.settings import Settings
     from bot.store.migrate import upgrade
     from tests.conftest import free_port, temporary_postgres

@@ -16,9 +16,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bot.cluster import ClusterPlan, check_cluster_settings, cluster_specs
-from bot.model import ensure_model
-from bot.runner import Stack
+from bot.ops.cluster import ClusterPlan, check_cluster_settings, cluster_specs
+from bot.ops.rasa_model import ensure_model
+from bot.ops.runner import Stack
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.migrate import upgrade

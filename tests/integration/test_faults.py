@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.runner import action_server_spec
+from bot.ops.runner import action_server_spec
 from bot.store.repository import SessionRepository
 from bot.store.transcript import read_transcript
 from components.action_unavailable import FALLBACK_TEXT
@@ -183,8 +183,8 @@ def test_two_rasa_servers_keep_one_conversation_through_a_read_only_spell(pg_sta
     import dataclasses
     import os
 
-    from bot.model import ensure_model
-    from bot.runner import Stack, rasa_server_spec
+    from bot.ops.rasa_model import ensure_model
+    from bot.ops.runner import Stack, rasa_server_spec
     from bot.settings import Settings
     from tests.conftest import free_port
     from tests.integration.conftest import ARTIFACTS

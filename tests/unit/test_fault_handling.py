@@ -35,9 +35,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from bot.preflight import check_sqlite_writable
+from bot.ops.preflight import check_sqlite_writable
 from bot.settings import PROJECT_ROOT, ConfigError
 from bot.store.faults import describe, failure_kind
 from bot.store.migrate import upgrade
@@ -101,6 +101,16 @@ def test_each_database_failure_is_named_with_its_fix(tmp_path, postgres_url):
         )
     engine.dispose()
     assert failure_kind(caught.value) is None  # a bug, not an outage: never retried
+
+
+def test_a_database_without_the_schema_is_told_to_upgrade(tmp_path, postgres_url):
+    """An empty database answers; the fix is a migration, not a reconnect."""
+    for url in (f"sqlite:///{tmp_path / 'empty.db'}", postgres_url):
+        with pytest.raises((OperationalError, ProgrammingError)) as caught:
+            SessionRepository(url).get("cn-0000")
+        message = describe(caught.value, url)
+        assert "has no Concordia tables yet: run `concordia db upgrade`" in message
+        assert "cannot reach" not in message
 
 
 def test_a_full_disk_fails_clearly_and_corrupts_nothing(tmp_path):

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actions import forms
+from bot.ops.runner import Stack, web_app_spec
 from bot.review.accounts import Accounts
 from bot.review.annotations import Annotations
-from bot.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository

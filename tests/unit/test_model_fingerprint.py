@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import code_fingerprint, fingerprint, rasa_cache_dir
+from bot.ops.rasa_model import code_fingerprint, fingerprint, rasa_cache_dir
 
 CONFIG = """language: en
 pipeline:

@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import inspect
 
-from bot.export import export_session
 from bot.mediation.common_ground import CommonGroundItem
 from bot.mediation.ranking import CaseProfile, rank_measures
+from bot.review.export import export_session
 from bot.store.db import get_engine
 from bot.store.migrate import current_tables
 from bot.store.repository import SessionRepository, UnknownSession

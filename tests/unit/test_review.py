@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, update
 
-from bot.export import export_session
 from bot.review.accounts import FAILURE_WINDOW, MAX_FAILURES, AccountError, Accounts
 from bot.review.annotations import AnnotationError, Annotations
+from bot.review.export import export_session
 from bot.review.exporters import session_to_markdown, sessions_to_csv
 from bot.review.queries import FilterError, SessionFilter, iter_sessions, list_sessions
 from bot.store.db import get_engine, session_scope

@@ -10,8 +10,8 @@ import pytest
 import requests
 from sqlalchemy import insert
 
+from bot.ops.runner import Stack, web_app_spec
 from bot.review.accounts import MAX_FAILURES, Accounts
-from bot.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.db import get_engine
 from bot.store.migrate import upgrade

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.preflight import check_redis
-from bot.runner import rasa_server_spec
+from bot.ops.preflight import check_redis
+from bot.ops.runner import rasa_server_spec
 from bot.settings import ConfigError, Settings
 from components.lock_store import EnvironmentLockStore, LockStoreConfigError, UrlRedisLockStore
 
@@ -113,7 +113,7 @@ def test_a_serving_rasa_server_gets_one_tensorflow_thread_unless_told(monkeypatc
 
 
 def test_the_run_banner_never_prints_the_database_password():
-    from bot.runner import run_banner
+    from bot.ops.runner import run_banner
 
     settings = Settings.from_env({"DATABASE_URL": "postgresql://ann:s3cret@db.example/concordia"})
     banner = run_banner(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.export import export_session
+from bot.review.export import export_session
 from bot.review.queries import SessionFilter, list_sessions
 from bot.store.repository import SessionRepository, UnknownSession
 from bot.store.training import TrainingRepository

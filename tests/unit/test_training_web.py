@@ -10,8 +10,8 @@ import io
 import pytest
 import requests
 
+from bot.ops.runner import Stack, web_app_spec
 from bot.review.accounts import Accounts
-from bot.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from bot.runner import Stack, web_app_spec
+from bot.ops.runner import Stack, web_app_spec
 from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.model import rasa_executable
+from bot.ops.rasa_model import rasa_executable
 from bot.settings import Settings
 
 STOP_GRACE_SECONDS = 10.0
@@ -269,7 +269,7 @@ def scratch_stack(
 ) -> Iterator[Settings]:
     """A throwaway stack for benchmarks and tests: its own SQLite database in `workdir`,
     free loopback ports, the current model (trained if needed); stopped on exit."""
-    from bot.model import ensure_model
+    from bot.ops.rasa_model import ensure_model
     from bot.store.migrate import upgrade
 
     env = {
