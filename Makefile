@@ -9,8 +9,11 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install browser nginx cluster bench eval-cases calibrate soak audit run train validate shell lint test test-stories test-nlu test-unit \
-        test-integration db-upgrade clean
+.PHONY: help install browser nginx cluster bench eval-cases calibrate soak audit run train validate shell lint types \
+        format test test-stories test-nlu test-unit test-integration db-upgrade clean
+.DEFAULT_GOAL := help
+
+LINTED    := bot actions connectors components tests benchmarks scripts
 
 $(STAMP): requirements.lock pyproject.toml scripts/setup-env.sh
 	bash scripts/setup-env.sh
@@ -20,6 +23,9 @@ $(WEBCHAT): scripts/fetch-webchat.sh
 
 $(ENCODER): scripts/fetch-encoder.sh $(STAMP)
 	bash scripts/fetch-encoder.sh
+
+help:                        ## this list: every target and what it does (`make` alone shows it)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: $(STAMP) $(WEBCHAT) $(ENCODER)  ## .venv, the chat widget bundle, the sentence encoder
 
@@ -47,9 +53,16 @@ shell: install               ## chat in the terminal
 db-upgrade: install          ## apply database migrations
 	$(CONCORDIA) db upgrade
 
-lint: install
-	$(BIN)/ruff check bot actions connectors components tests benchmarks scripts
-	$(BIN)/ruff format --check bot actions connectors components tests benchmarks scripts
+lint: install types           ## ruff (rules and formatting, checked, never changed) and mypy
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+types: install               ## mypy on bot/ (plain typed Python, no Rasa imports; settings in pyproject.toml)
+	$(BIN)/mypy
+
+format: install              ## fix what ruff can (import order, formatting) in place
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 test-stories: install        ## Rasa test stories, failing on any prediction error
 	$(CONCORDIA) test stories
@@ -57,7 +70,7 @@ test-stories: install        ## Rasa test stories, failing on any prediction err
 test-nlu: install            ## held-out intent report, failing below the threshold
 	$(CONCORDIA) test nlu
 
-test-unit: install
+test-unit: install            ## pytest tests/unit: no process started, no port opened
 	$(BIN)/pytest -m "not integration"
 
 test-integration: install    ## real Rasa + action servers over REST
@@ -84,5 +97,5 @@ soak: install                 ## 100 users over 10 minutes on a real stack; figu
 audit:                       ## pip-audit (own venv) of requirements.lock, judged against SECURITY.md; not part of test
 	bash scripts/audit.sh
 
-clean:
-	rm -rf results .pytest_cache .ruff_cache
+clean:                       ## remove test and lint caches and Rasa's test results
+	rm -rf results .pytest_cache .ruff_cache .mypy_cache

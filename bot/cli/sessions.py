@@ -117,8 +117,8 @@ def cmd_sessions_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _utc(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
+def _utc(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "unknown"
 
 
 def cmd_sessions_purge(settings: Settings, args: argparse.Namespace) -> int:

@@ -109,7 +109,8 @@ def coach_position(analysis: Analysis, party: str, topics: dict[str, Topic]) -> 
 def reframe_hostility(analysis: Analysis, party: str | None) -> Coaching:
     """Name the likely concern behind hostile words and invite it as an interest."""
     lemmas = set(analysis.lemmas)
-    theme, evidence = DEFAULT_THEME, ()
+    theme = DEFAULT_THEME
+    evidence: tuple[str, ...] = ()
     for words, candidate in HOSTILITY_THEMES:
         hits = tuple(sorted(lemmas & words))
         if hits:

@@ -33,6 +33,7 @@ def referenced_numbers(text: str, count: int) -> list[int]:
     """1-based item numbers mentioned in `text`, within 1..count, in order of mention."""
     found: list[int] = []
     previous = ""
+    number: int | None
     for raw in _TOKEN.findall(text.lower()):
         token = raw.lstrip("#")
         if token.isdigit():

@@ -263,7 +263,7 @@ def features(semantics: Semantics, text: str) -> np.ndarray:
     """The sentence vector and the message's length: commands and small talk are
     short, so a long sentence the vector alone finds unfamiliar is not read as one."""
     words = len(_WORD.findall(text))
-    return np.append(semantics.vector(text), np.float32([words <= 3, words <= 6]))
+    return np.append(semantics.vector(text), np.array([words <= 3, words <= 6], dtype=np.float32))
 
 
 class KindClassifier:

@@ -76,7 +76,8 @@ class SessionFilter:
         if date_from and date_to and date_from > date_to:
             raise FilterError("date_from is after date_to; swap them")
         for name, limit in (("scenario", 80), ("tag", 40), ("text", 200), ("trainee", 80)):
-            if values.get(name) and len(values[name]) > limit:
+            value = values.get(name)
+            if value and len(value) > limit:
                 raise FilterError(f"{name} is longer than {limit} characters")
         return cls(
             mode=values.get("mode"),

@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import DeclarativeMeta, registry, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,7 +30,17 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+_registry = registry(metadata=MetaData(naming_convention=NAMING))
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The declarative base, written out (SQLAlchemy 1.4's typed form) so that a type
+    checker sees the models as classes."""
+
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__ = _registry.constructor
 
 
 def session_ref() -> Column:

@@ -33,7 +33,7 @@ def pick_scenario(
     menu = scenario_menu(scenarios)
     if chosen_id == RANDOM or (chosen_id is None and RANDOM_WORDS.search(text)):
         return (rng or random.Random()).choice(menu)
-    if chosen_id in scenarios:
+    if chosen_id is not None and chosen_id in scenarios:
         return scenarios[chosen_id]
     stripped = text.strip().lower()
     if stripped in scenarios:

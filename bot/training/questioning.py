@@ -223,8 +223,8 @@ def answer_question(
             )
         else:
             areas = []
-            for interest in hidden:
-                for topic in sorted(interest.topics):
+            for item in hidden:
+                for topic in sorted(item.topics):
                     label = topic_labels.get(topic, topic).lower()
                     if label not in areas:
                         areas.append(label)

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.knowledge.debrief import SKILL_IDS
 from bot.mediation import steps
@@ -56,7 +57,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
     training = TrainingRepository(settings.database_url)
     url = settings.database_url
 
-    def render(request: Request, template: str, status: int = 200, **context) -> response:
+    def render(request: Request, template: str, status: int = 200, **context) -> HTTPResponse:
         cookie = request.cookies.get(COOKIE)
         html = TEMPLATES.get_template(template).render(
             reviewer=reviewer_of(request),
@@ -257,7 +258,7 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
             name=name,
             sessions=sessions,
             chart=progress_chart(
-                [(f"{t.started_at:%Y-%m-%d} {t.scenario}", t.overall) for t in scored]
+                [(f"{t.started_at:%Y-%m-%d} {t.scenario}", t.overall or 0.0) for t in scored]
             ),
             skill_ids=list(SKILL_IDS),
         )
@@ -294,6 +295,8 @@ def create_review_blueprint(settings: Settings) -> Blueprint:
                 message="Invalid form token: reload the page and try again.",
             )
         reviewer = reviewer_of(request)
+        if reviewer is None:  # require_reviewer lets no such request through
+            return response.redirect("/review/login")
         try:
             if action == "notes":
                 annotations.add_note(session_id, reviewer, request.form.get("text") or "")
