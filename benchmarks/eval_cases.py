@@ -126,8 +126,9 @@ def main() -> int:
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="concordia-eval-") as tmp,
-        scratch_stack(Path(tmp), log_dir=Path(tmp) / "logs") as settings,
+        scratch_stack(Path(tmp), log_dir=Path(tmp) / "logs") as scratch,
     ):
+        settings = scratch.settings
         webhook = f"{settings.rasa_url}/webhooks/rest/webhook"
         repository = SessionRepository(settings.database_url)
         model = settings.models_dir / f"concordia-{fingerprint(settings.root)}.tar.gz"

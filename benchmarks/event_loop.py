@@ -247,7 +247,7 @@ def measure_actions(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as cleanup:
         scratch = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
         logs = ROOT / "var" / "event-loop" / "logs"
-        settings = cleanup.enter_context(scratch_stack(scratch, logs))
+        settings = cleanup.enter_context(scratch_stack(scratch, logs)).settings
         health = f"http://{settings.host}:{settings.action_port}"
         for round_ in range(args.rounds):
             for busy in (0, args.signers):

@@ -17,7 +17,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,10 +32,8 @@ import requests
 from bench_results import publish
 from tqdm import tqdm
 
-from bot.ops.rasa_model import ensure_model, rasa_executable
-from bot.ops.runner import ProcessSpec, Stack, action_server_spec, rasa_server_spec
-from bot.settings import Settings
-from bot.store.migrate import upgrade
+from bot.ops.rasa_model import rasa_executable
+from bot.ops.runner import ProcessSpec, Stack, free_port, scratch_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "var" / "bench" / "reference"
@@ -67,12 +64,6 @@ def assignment(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. SANIC_WORKERS=2")
     return name.strip(), value
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def reference_model() -> Path:
@@ -219,20 +210,16 @@ def main() -> int:
     stock_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}  # the reference: as is
     os.environ.update(args.env)  # Settings.child_env reads it
     reference = reference_model()
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {
-            **os.environ,
-            "DATABASE_URL": args.database_url or f"sqlite:///{scratch}/bench.db",
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": str(free_port()),
-            "RASA_TELEMETRY_ENABLED": "false",
-        }
-        settings = Settings.from_env(env)
-        upgrade(settings.database_url)
-        model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    database = {"DATABASE_URL": args.database_url} if args.database_url else {}
+    logs = ROOT / "var" / "bench" / "logs"
+    print("Starting both assistants...", file=sys.stderr)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        scratch_stack(Path(scratch), logs, env=database, timeout=420) as concordia,
+    ):
+        settings = concordia.settings
         ref_port = free_port()
-        stack = Stack(settings, log_dir=ROOT / "var" / "bench" / "logs")
-        ours = [action_server_spec(settings), rasa_server_spec(settings, model)]
+        stack = Stack(settings, log_dir=logs)
         stock = ProcessSpec(
             "stock Rasa",
             [
@@ -253,8 +240,7 @@ def main() -> int:
             stock_env,
         )
         try:
-            processes = [stack.start(spec) for spec in [*ours, stock]]
-            print("Starting both assistants...", file=sys.stderr)
+            stock_process = stack.start(stock)
             stack.wait_healthy(420)
             ours_runs = measure(
                 "Concordia",
@@ -269,8 +255,8 @@ def main() -> int:
                 args.conversations,
             )
             memory = (
-                peak_rss_mb([p.pid for p in processes[:2]]),
-                peak_rss_mb([processes[2].pid]),
+                peak_rss_mb([process.pid for _, process in concordia.processes.children]),
+                peak_rss_mb([stock_process.pid]),
             )
         finally:
             stack.stop()

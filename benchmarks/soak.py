@@ -33,7 +33,6 @@ import os
 import platform
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -64,11 +63,9 @@ from typed_text import (
 )
 
 from bot.mediation.steps import STEP_IDS
-from bot.ops.rasa_model import ensure_model
-from bot.ops.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
+from bot.ops.runner import Stack, scratch_stack
 from bot.settings import Settings
 from bot.store.db import session_scope
-from bot.store.migrate import upgrade
 from bot.store.models import MediationSession
 from bot.store.repository import SessionRepository
 from bot.store.transcript import read_transcript
@@ -602,12 +599,6 @@ def commit() -> str:
     return done.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def ensure_heading(path: Path) -> None:
     """Put the soak heading and empty markers at the end of RESULTS.md, once."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
@@ -712,38 +703,21 @@ def main() -> int:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     for old in LOG_DIR.glob("*.log"):
         old.unlink()  # the stack appends; every run scans only its own lines
-    with tempfile.TemporaryDirectory() as scratch:
-        env = {
-            **os.environ,
-            "DATABASE_URL": args.database_url or f"sqlite:///{scratch}/soak.db",
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": str(free_port()),
-            "WEB_PORT": str(free_port()),
-            "RASA_TELEMETRY_ENABLED": "false",
-        }
-        settings = Settings.from_env(env)
-        upgrade(settings.database_url)
-        model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-        stack = Stack(settings, log_dir=LOG_DIR)
-        try:
-            for spec in (
-                action_server_spec(settings),
-                rasa_server_spec(settings, model),
-                web_app_spec(settings),
-            ):
-                stack.start(spec)
-            print(f"Starting the stack (logs in {LOG_DIR})...", file=sys.stderr)
-            stack.wait_healthy(420)
-            print(
-                f"{args.users} users over {args.minutes:g} min, one every "
-                f"{args.minutes * 60 / args.users:.1f} s...",
-                file=sys.stderr,
-            )
-            report = drive(args, settings, stack, run)
-        finally:
-            stack.stop()
+    database = {"DATABASE_URL": args.database_url} if args.database_url else {}
+    print(f"Starting the stack (logs in {LOG_DIR})...", file=sys.stderr)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        scratch_stack(Path(scratch), LOG_DIR, web=True, env=database, timeout=420) as stack,
+    ):
+        print(
+            f"{args.users} users over {args.minutes:g} min, one every "
+            f"{args.minutes * 60 / args.users:.1f} s...",
+            file=sys.stderr,
+        )
+        report = drive(args, stack.settings, stack.processes, run)
+        model = stack.model
     report.logs = scan_logs(LOG_DIR)
-    report.model, report.commit = model.name, commit()
+    report.model, report.commit = (model.name if model else ""), commit()
     if args.write:
         ensure_heading(args.results)
     publish(args.results, BEGIN, END, report.section(), args.write)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 
 from bot.knowledge import Knowledge, load_knowledge
@@ -17,17 +17,27 @@ from bot.settings import PROJECT_ROOT
 from bot.store.migrate import upgrade
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+# Every training scenario, as the knowledge files list them: a new scenario is tested
+# without editing a test.
+SCENARIO_IDS = sorted(
+    yaml.safe_load(path.read_text(encoding="utf-8"))["id"]
+    for path in (KNOWLEDGE_DIR / "scenarios").glob("*.yml")
+)
 # PostgreSQL with trust auth on loopback (started by .ci/run if it is down).
 POSTGRES_ADMIN_URL = os.environ.get(
     "CONCORDIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+INTEGRATION_DIR = PROJECT_ROOT / "tests" / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/integration is marked `integration` here, in one place:
+    `make test-unit` (-m "not integration") then runs exactly tests/unit."""
+    for item in items:
+        if INTEGRATION_DIR in item.path.parents:
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")

@@ -263,34 +263,64 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class ScratchStack:
+    """A throwaway stack: its settings, its processes (to stop or restart one) and the
+    model its Rasa server serves (None when only the web app runs)."""
+
+    settings: Settings
+    processes: Stack
+    model: Path | None
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+
 @contextlib.contextmanager
 def scratch_stack(
-    workdir: Path, log_dir: Path | None = None, web: bool = False
-) -> Iterator[Settings]:
-    """A throwaway stack for benchmarks and tests: its own SQLite database in `workdir`,
-    free loopback ports, the current model (trained if needed); stopped on exit."""
+    workdir: Path,
+    log_dir: Path | None = None,
+    *,
+    assistant: bool = True,
+    web: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 300,
+) -> Iterator[ScratchStack]:
+    """The one throwaway stack for tests and benchmarks alike: free loopback ports, a
+    migrated database (SQLite in `workdir` unless `env` names another), the Rasa and
+    action servers with the current model (trained if needed) unless `assistant` is
+    False, the web app if `web`; everything stopped on exit."""
     from bot.ops.rasa_model import ensure_model
     from bot.store.migrate import upgrade
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'concordia.db'}",
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(free_port()),
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
-    settings = Settings.from_env(env)
+    settings = Settings.from_env(
+        {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir / 'concordia.db'}",
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "WEB_PORT": str(free_port()),
+            "RASA_TELEMETRY_ENABLED": "false",
+            **(env or {}),
+        }
+    )
     upgrade(settings.database_url)
-    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    model = (
+        ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+        if assistant
+        else None
+    )
     stack = Stack(settings, log_dir=log_dir)
-    specs = [action_server_spec(settings), rasa_server_spec(settings, model)]
+    specs = []
+    if model is not None:
+        specs += [action_server_spec(settings), rasa_server_spec(settings, model)]
     if web:
         specs.append(web_app_spec(settings))
     try:
         for spec in specs:
             stack.start(spec)
-        stack.wait_healthy(timeout=300)
-        yield settings
+        stack.wait_healthy(timeout=timeout)
+        yield ScratchStack(settings, stack, model)
     finally:
         stack.stop()

@@ -1,8 +1,9 @@
-"""One real stack per test run: Rasa server, action server and web app on free ports."""
+"""One real stack per test run (Rasa server, action server and web app on free ports),
+a second on PostgreSQL behind a proxy, and Chromium: all through `scratch_stack`, the
+throwaway-stack helper the benchmarks use too."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.ops.rasa_model import ensure_model
-from bot.ops.runner import Stack, action_server_spec, rasa_server_spec, web_app_spec
+from bot.ops.runner import Stack, rasa_server_spec, scratch_stack
 from bot.settings import Settings
 from bot.store.migrate import upgrade
-from tests.conftest import free_port, temporary_postgres
+from tests.conftest import temporary_postgres
 from tests.tcp_proxy import TcpProxy
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -52,31 +52,10 @@ class RunningStack:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[RunningStack]:
-    workdir = tmp_path_factory.mktemp("stack")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'concordia.db'}",
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(free_port()),
-        "RASA_TELEMETRY_ENABLED": "false",
-    }
-    settings = Settings.from_env(env)
-    upgrade(settings.database_url)
-    model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-    log_dir = ARTIFACTS / "logs"
-    processes = Stack(settings, log_dir=log_dir)
-    for spec in (
-        action_server_spec(settings),
-        rasa_server_spec(settings, model),
-        web_app_spec(settings),
-    ):
-        processes.start(spec)
-    try:
-        processes.wait_healthy(timeout=300)
-        yield RunningStack(settings, settings.child_env(), processes, model)
-    finally:
-        processes.stop()
+    with scratch_stack(tmp_path_factory.mktemp("stack"), ARTIFACTS / "logs", web=True) as scratch:
+        assert scratch.model is not None
+        settings = scratch.settings
+        yield RunningStack(settings, settings.child_env(), scratch.processes, scratch.model)
 
 
 # The second stack: PostgreSQL behind a proxy the tests cut (a database outage), and
@@ -102,36 +81,28 @@ class ProxiedStack:
 
 
 @pytest.fixture(scope="session")
-def pg_stack() -> Iterator[ProxiedStack]:
+def pg_stack(tmp_path_factory) -> Iterator[ProxiedStack]:
     """Rasa and action servers on PostgreSQL reached through a proxy the test can cut."""
+    log_dir = ARTIFACTS / "logs" / "postgres-stack"
+    for old in log_dir.glob("*.log"):
+        old.unlink()
     with temporary_postgres() as direct_url:
         upgrade(direct_url)
         host, port = direct_url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)
-        with TcpProxy((host, int(port))) as proxy:
-            database = direct_url.rsplit("/", 1)[1]
-            env = {
-                **os.environ,
-                "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}"
-                "?connect_timeout=3",
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": str(free_port()),
-                "WEB_PORT": str(free_port()),
-                "RASA_TELEMETRY_ENABLED": "false",
-                "RASA_AUTH_TOKEN": API_TOKEN,
-            }
-            settings = Settings.from_env(env)
-            model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-            log_dir = ARTIFACTS / "logs" / "postgres-stack"
-            for old in log_dir.glob("*.log"):
-                old.unlink()
-            processes = Stack(settings, log_dir=log_dir)
-            processes.start(action_server_spec(settings))
-            processes.start(rasa_server_spec(settings, model))
-            try:
-                processes.wait_healthy(timeout=300)
-                yield ProxiedStack(settings, proxy, direct_url, log_dir / "rasa-server.log")
-            finally:
-                processes.stop()
+        database = direct_url.rsplit("/", 1)[1]
+        with (
+            TcpProxy((host, int(port))) as proxy,
+            scratch_stack(
+                tmp_path_factory.mktemp("pg-stack"),
+                log_dir,
+                env={
+                    "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}"
+                    "?connect_timeout=3",
+                    "RASA_AUTH_TOKEN": API_TOKEN,
+                },
+            ) as scratch,
+        ):
+            yield ProxiedStack(scratch.settings, proxy, direct_url, log_dir / "rasa-server.log")
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -13,8 +13,6 @@ import socketio
 from bot.store.transcript import read_transcript
 from tests.integration.conftest import API_TOKEN
 
-pytestmark = pytest.mark.integration
-
 
 class Browser:
     """A socket.io client speaking to the Rasa server as the widget does."""
@@ -135,11 +133,11 @@ def test_the_sign_in_limit_holds_across_two_web_processes(tmp_path, database):
     import re
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.ops.runner import Stack, web_app_spec
+    from bot.ops.runner import Stack, free_port, web_app_spec
     from bot.review.accounts import MAX_FAILURES, Accounts
     from bot.settings import Settings
     from bot.store.migrate import upgrade
-    from tests.conftest import free_port, temporary_postgres
+    from tests.conftest import temporary_postgres
 
     with contextlib.ExitStack() as cleanup:
         if database == "sqlite":

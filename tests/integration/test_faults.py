@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from bot.ops.runner import action_server_spec
@@ -15,8 +14,6 @@ from bot.store.repository import SessionRepository
 from bot.store.transcript import read_transcript
 from components.action_unavailable import FALLBACK_TEXT
 from components.tracker_store import KEPT_REPLY
-
-pytestmark = pytest.mark.integration
 
 UNAVAILABLE = "A part of the assistant is unavailable right now"
 OPENING = ("/start_mediation", "/affirm", "Grazing rights in the hills", "Ost and West")
@@ -184,9 +181,8 @@ def test_two_rasa_servers_keep_one_conversation_through_a_read_only_spell(pg_sta
     import os
 
     from bot.ops.rasa_model import ensure_model
-    from bot.ops.runner import Stack, rasa_server_spec
+    from bot.ops.runner import Stack, free_port, rasa_server_spec
     from bot.settings import Settings
-    from tests.conftest import free_port
     from tests.integration.conftest import ARTIFACTS
 
     second = Settings.from_env(

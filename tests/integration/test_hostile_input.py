@@ -8,14 +8,11 @@ from __future__ import annotations
 import itertools
 import json
 
-import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.store.transcript import read_transcript
-
-pytestmark = pytest.mark.integration
 
 _senders = itertools.count()
 FUZZ = settings(

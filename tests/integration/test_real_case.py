@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.store.repository import SessionRepository
-
-pytestmark = pytest.mark.integration
 
 CASE = Path(__file__).resolve().parents[2] / "benchmarks" / "cases" / "dev" / "galwan-2020.yml"
 

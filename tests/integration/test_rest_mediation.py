@@ -7,13 +7,10 @@ import re
 import subprocess
 import sys
 
-import pytest
 import requests
 
 from bot.store.repository import SessionRepository
 from bot.store.transcript import read_transcript
-
-pytestmark = pytest.mark.integration
 
 LONG = "Our herders need winter grazing. " * 160  # 5,120 characters
 ODD = [

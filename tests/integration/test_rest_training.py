@@ -13,8 +13,6 @@ from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
 from tests.integration.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.integration
-
 LINK = re.compile(r"(http://\S+/debrief/[A-Za-z0-9_-]+)")
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from bot.review.accounts import Accounts
 
-pytestmark = pytest.mark.integration
 PASSWORD = "reviewer password 1"
 MARKUP = "<script>alert('review')</script> and the bridge tolls"
 

@@ -12,9 +12,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import free_port
-
-pytestmark = pytest.mark.integration
+from bot.ops.runner import free_port
 
 
 def port_open(port: int) -> bool:

@@ -6,7 +6,6 @@ import pytest
 
 from tests.integration.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.integration
 WAIT_MS = 60_000
 
 

@@ -1,27 +1,22 @@
-"""Database faults (unreachable, read-only, full) and an unreachable action server, each
-against the real thing: PostgreSQL behind a proxy that is cut, an SQLite file opened
-read-only or capped in size, an action endpoint where nothing listens."""
+"""Database faults (unreachable, read-only, full, refused) and an unreachable action
+server, each against the real thing and without a server of the test's own: PostgreSQL
+on a port where nothing listens, an SQLite file opened read-only or capped in size, an
+action endpoint where nothing listens. The faults that need a proxy or a failing
+action server are in tests/integration/test_outages.py."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
 
 import pytest
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.action import RemoteAction
 from rasa.core.actions.forms import FormAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -38,40 +33,17 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from bot.ops.preflight import check_sqlite_writable
-from bot.settings import PROJECT_ROOT, ConfigError
+from bot.settings import ConfigError
 from bot.store.faults import describe, failure_kind
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from components.action_unavailable import _Guarded
-from components.tracker_store import DurableSQLTrackerStore, TrackerStoreUnavailable
-from tests.conftest import free_port
-from tests.tcp_proxy import TcpProxy
-
-DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-
-
-def conversation(sender: str, *said: str) -> DialogueStateTracker:
-    tracker = DialogueStateTracker(sender, DOMAIN.slots)
-    tracker.update(ActionExecuted("action_listen"))
-    for text_ in said:
-        tracker.update(UserUttered(text_, {"name": "state_interest", "confidence": 0.9}))
-        tracker.update(BotUttered(f"noted: {text_}"))
-        tracker.update(ActionExecuted("action_listen"))
-    return tracker
-
-
-def user_texts(store_url: str, sender: str) -> list[str]:
-    engine = create_engine(store_url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-        ).all()
-    engine.dispose()
-    return [json.loads(r[0])["text"] for r in rows if json.loads(r[0])["event"] == "user"]
+from components.tracker_store import DurableSQLTrackerStore
+from tests.faults import DOMAIN, conversation, fail_in_a_row, user_texts
 
 
 # -- what a failure means --------------------------------------------------------------
-def test_each_database_failure_is_named_with_its_fix(tmp_path, postgres_url):
+def test_each_database_failure_is_named_with_its_fix(tmp_path, postgres_url, closed_port):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     upgrade(url)
     read_only = f"sqlite:///file:{tmp_path / 'c.db'}?mode=ro&uri=true"
@@ -80,7 +52,7 @@ def test_each_database_failure_is_named_with_its_fix(tmp_path, postgres_url):
     assert failure_kind(caught.value) == "readonly"
     assert "read-only: give the server's user write access" in describe(caught.value, url)
 
-    dead = f"postgresql://postgres:s3cret@127.0.0.1:{free_port()}/test?connect_timeout=2"
+    dead = f"postgresql://postgres:s3cret@127.0.0.1:{closed_port}/test?connect_timeout=2"
     with pytest.raises(OperationalError) as caught:
         create_engine(dead, future=True).connect()
     message = describe(caught.value, dead)
@@ -149,59 +121,6 @@ def test_start_up_refuses_a_read_only_sqlite_file(tmp_path):
 
 
 # -- the tracker store through an outage -------------------------------------------------
-def test_tracker_store_keeps_conversations_through_an_outage_and_writes_them_back(
-    postgres_url, caplog
-):
-    caplog.set_level(logging.INFO)
-    host_port = postgres_url.split("@", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    database = postgres_url.rsplit("/", 1)[1]
-
-    async def scenario() -> None:
-        with TcpProxy((host, int(port))) as proxy:
-            url = f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}?connect_timeout=2"
-            store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
-            await store.save(conversation("alice", "we need water"))
-            assert user_texts(postgres_url, "alice") == ["we need water"]
-
-            proxy.cut()
-            tracker = conversation("alice", "we need water", "and grazing")
-            tracker.update(SlotSet("step", "interests"))
-            await store.save(tracker)  # no exception: kept in memory
-            assert "alice" in store.pending
-            back = await store.retrieve("alice")  # served from memory, whole
-            assert back.get_slot("step") == "interests" and len(back.events) == len(tracker.events)
-            with pytest.raises(TrackerStoreUnavailable, match="cannot reach the database"):
-                await store.retrieve("bob")  # never a made-up empty conversation
-            reply = CollectingOutputChannel()
-            message = UserMessage(
-                "  hello? ", reply, "bob", metadata={"verbatim_text": "  hello? "}
-            )
-            store.keep_unprocessed(message, {"text": "kept"})
-            await asyncio.sleep(2)  # an outage of a few tries: 0.5 s, then 1 s, then 2 s
-            assert store.pending and store.unprocessed  # nothing written, nothing dropped
-
-            proxy.restore()
-            for _ in range(40):  # the retry task writes everything back by itself
-                if not store.pending and not store.unprocessed:
-                    break
-                await asyncio.sleep(0.5)
-            assert not store.pending and not store.unprocessed
-            assert user_texts(postgres_url, "alice") == ["we need water", "and grazing"]
-            assert user_texts(postgres_url, "bob") == ["hello?"]
-            bob = await store.retrieve("bob")
-            assert bob.latest_message.text != "hello?"  # reverted: the state is unchanged
-            assert [
-                e.metadata.get("verbatim_text") for e in bob.events if isinstance(e, UserUttered)
-            ] == ["  hello? "]
-            store.engine.dispose()
-
-    asyncio.run(scenario())
-    logged = caplog.text
-    assert "Database outage began: cannot reach the database at postgresql://" in logged
-    assert "Kept conversation alice in memory" in logged
-    assert "Database still unavailable" in logged and "next try in 2.0 s" in logged
-    assert "Database reachable again after" in logged
 
 
 def test_messages_kept_during_an_outage_leave_the_conversation_where_it_was(tmp_path):
@@ -257,23 +176,12 @@ def test_tracker_store_on_a_read_only_file_keeps_the_conversation_and_says_why(t
 
 
 # -- an action server that cannot run the action -----------------------------------------
-class _Rejecting(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.dumps({"action_name": "validate_x", "error": "not me"}).encode()
-        self.send_response(400)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args):
-        pass
 
 
-def test_an_unreachable_action_server_ends_the_turn_with_the_domains_reply():
+def test_an_unreachable_action_server_ends_the_turn_with_the_domains_reply(closed_port):
     tracker = conversation("dave", "we need water")
     tracker.update(UserUttered("and grazing", {"name": "state_interest", "confidence": 0.9}))
-    endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
+    endpoint = EndpointConfig(f"http://127.0.0.1:{closed_port}/webhook")
     action = _Guarded(RemoteAction("action_record_interest", endpoint))
     nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
 
@@ -290,7 +198,7 @@ def test_an_unreachable_action_server_ends_the_turn_with_the_domains_reply():
     assert "and grazing" in [e.text for e in tracker.events if isinstance(e, UserUttered)]
 
 
-def test_a_form_whose_validation_fails_keeps_its_place(monkeypatch):
+def test_a_form_whose_validation_fails_keeps_its_place(monkeypatch, closed_port):
     """The real failure seen: a form logged twice makes Rasa fold the turn away, and the
     revert then wiped the whole state. Logged as Rasa's processor logs it, it must not."""
     tracker = DialogueStateTracker("frank", DOMAIN.slots)
@@ -306,7 +214,7 @@ def test_a_form_whose_validation_fails_keeps_its_place(monkeypatch):
         SlotSet("interest_statement", "Ost needs pasture"),
     ):
         tracker.update(event_)
-    form = FormAction("interests_form", EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
+    form = FormAction("interests_form", EndpointConfig(f"http://127.0.0.1:{closed_port}/webhook"))
     nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
     events = asyncio.run(_Guarded(form).run(CollectingOutputChannel(), nlg, tracker, DOMAIN))
     processor = SimpleNamespace(domain=DOMAIN)
@@ -322,129 +230,18 @@ def test_a_form_whose_validation_fails_keeps_its_place(monkeypatch):
     assert reloaded.active_loop_name == "interests_form"  # as the next message will see it
 
 
-def test_an_action_server_rejecting_an_action_is_left_to_rasa():
-    server = HTTPServer(("127.0.0.1", 0), _Rejecting)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        endpoint = EndpointConfig(f"http://127.0.0.1:{server.server_port}/webhook")
-        action = _Guarded(RemoteAction("validate_x", endpoint))
-        nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
-        with pytest.raises(ActionExecutionRejection):
-            asyncio.run(action.run(CollectingOutputChannel(), nlg, conversation("erin"), DOMAIN))
-    finally:
-        server.shutdown()
-
-
-class _Failing(BaseHTTPRequestHandler):
-    """An action server with a bug: every call answers 500."""
-
-    def do_POST(self):
-        body = b"Internal Server Error"
-        self.send_response(500)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args):
-        pass
-
-
-def _fail_in_a_row(url: str, times: int, caplog) -> list[list]:
-    """Send `times` messages to a conversation whose action fails; each turn's events."""
-    tracker = conversation("gina", "we need water")
-    action = _Guarded(RemoteAction("validate_interests_form", EndpointConfig(url)))
-    nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
-    turns = []
-    for n in range(times):
-        tracker.update(UserUttered(f"try {n}", {"name": "state_interest", "confidence": 0.9}))
-        with caplog.at_level(logging.ERROR):
-            events = asyncio.run(action.run(CollectingOutputChannel(), nlg, tracker, DOMAIN))
-        for e in events:
-            tracker.update(e)
-        turns.append(events)
-    return turns
-
-
-def test_an_action_answering_500_again_and_again_is_called_broken(caplog):
-    server = HTTPServer(("127.0.0.1", 0), _Failing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        turns = _fail_in_a_row(f"http://127.0.0.1:{server.server_port}/webhook", 4, caplog)
-    finally:
-        server.shutdown()
-    replies = [next(e for e in events if isinstance(e, BotUttered)) for events in turns]
-    assert all("part of the assistant is unavailable" in r.text for r in replies[:2])
-    for reply in replies[2:]:  # from the third failure in a row, and while it lasts
-        assert "Something is broken in this step" in reply.text
-        assert [b["payload"] for b in reply.data["buttons"]] == ["/restart", "/goodbye"]
-    assert all(isinstance(events[1], UserUtteranceReverted) for events in turns)  # kept
-    assert "'validate_interests_form' failed 3 times in a row for gina" in caplog.text
-    assert "HTTP 500" in caplog.text
-
-
-def test_an_unreachable_action_server_is_never_called_broken(caplog):
-    turns = _fail_in_a_row(f"http://127.0.0.1:{free_port()}/webhook", 4, caplog)
+def test_an_unreachable_action_server_is_never_called_broken(caplog, closed_port):
+    turns = fail_in_a_row(f"http://127.0.0.1:{closed_port}/webhook", 4, caplog)
     replies = [next(e for e in events if isinstance(e, BotUttered)) for events in turns]
     assert all("part of the assistant is unavailable" in r.text for r in replies)
     assert "in a row" not in caplog.text
 
 
 # -- write-back: two servers, errors that are no outage, bounded memory ------------------
-def _proxied(postgres_url: str, proxy: TcpProxy) -> str:
-    database = postgres_url.rsplit("/", 1)[1]
-    return f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}?connect_timeout=2"
-
-
-def _target(postgres_url: str) -> tuple[str, int]:
-    host, port = postgres_url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)
-    return host, int(port)
-
-
-def test_one_conversation_on_two_servers_through_an_outage_loses_nothing(postgres_url, tmp_path):
-    """Server A kept the conversation through an outage; server B kept a message of it
-    that it could not read. B writes back first. Rasa's count-based save then skipped
-    A's first events (as many as B had written); here A writes all it added."""
-
-    async def scenario() -> None:
-        with TcpProxy(_target(postgres_url)) as proxy:
-            url = _proxied(postgres_url, proxy)
-            a = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=tmp_path)
-            b = DurableSQLTrackerStore(domain=DOMAIN, host=url, parked_dir=tmp_path)
-            await a.save(conversation("shared", "we need water"))
-            tracker = await a.retrieve("shared")  # A reads it, then the database goes
-            proxy.cut()
-            for said in ("and grazing", "and schools"):
-                tracker.update(UserUttered(said, {"name": "state_interest", "confidence": 0.9}))
-                tracker.update(BotUttered(f"noted: {said}"))
-                tracker.update(ActionExecuted("action_listen"))
-                await a.save(tracker)
-            assert "shared" in a.pending
-            with pytest.raises(TrackerStoreUnavailable):
-                await b.retrieve("shared")
-            b.keep_unprocessed(
-                UserMessage("hello from B", CollectingOutputChannel(), "shared"), {"text": "kept"}
-            )
-            for store in (a, b):
-                store._retry.cancel()
-            proxy.restore()
-            assert await b.write_back() == (0, 1)  # B first: 4 events ahead of A's
-            assert await a.write_back() == (1, 0)
-            said = user_texts(postgres_url, "shared")
-            assert said == ["we need water", "hello from B", "and grazing", "and schools"]
-            # The next turn, on either server, sees everything once and carries on.
-            again = await b.retrieve("shared")
-            again.update(UserUttered("and roads", {"name": "state_interest", "confidence": 0.9}))
-            await b.save(again)
-            assert user_texts(postgres_url, "shared")[-1] == "and roads"
-            assert len(user_texts(postgres_url, "shared")) == 5
-            for store in (a, b):
-                store.engine.dispose()
-
-    asyncio.run(scenario())
 
 
 def test_a_conversation_the_database_refuses_is_parked_and_the_others_are_written(
-    tmp_path, caplog, monkeypatch
+    tmp_path, caplog, monkeypatch, concordia
 ):
     """An IntegrityError is no outage: retried for ever, it stalled every conversation
     behind it. It is parked on disk (logged as an error) and the rest carry on."""
@@ -481,48 +278,12 @@ def test_a_conversation_the_database_refuses_is_parked_and_the_others_are_writte
         engine.dispose()
         store.engine.dispose()
         # The operator replays it: written once, however often it is replayed.
-        cli = [sys.executable, "-m", "bot.cli", "events", "replay", str(files[0])]
-        done = subprocess.run(cli, env={**os.environ, "DATABASE_URL": url}, capture_output=True)
+        done = concordia("events", "replay", str(files[0]), DATABASE_URL=url)
         assert done.returncode == 0, done.stderr
-        assert b"wrote 1 of 1 event(s) of conversation bad" in done.stdout
+        assert "wrote 1 of 1 event(s) of conversation bad" in done.stdout
         assert user_texts(url, "bad") == ["first", "second"] and not files[0].exists()
 
     asyncio.run(scenario())
-
-
-def test_memory_for_an_outage_is_bounded_and_what_does_not_fit_is_written_from_disk(
-    postgres_url, tmp_path, caplog
-):
-    async def scenario() -> None:
-        with TcpProxy(_target(postgres_url)) as proxy:
-            url = _proxied(postgres_url, proxy)
-            store = DurableSQLTrackerStore(
-                domain=DOMAIN, host=url, parked_dir=tmp_path, max_kept_events=8
-            )
-            for sender in ("small", "large"):
-                await store.save(conversation(sender, "first"))
-            small, large = await store.retrieve("small"), await store.retrieve("large")
-            proxy.cut()
-            small.update(UserUttered("a few", {"name": "state_interest", "confidence": 0.9}))
-            await store.save(small)  # 1 event: kept in memory
-            for n in range(5):
-                large.update(UserUttered(f"many {n}", {"name": "inform", "confidence": 0.9}))
-                large.update(BotUttered("ok"))
-            await store.save(large)  # 10 events: over the bound, parked on disk
-            assert list(store.pending) == ["small"] and len(store.spilled) == 1
-            assert store._kept_events() <= 8
-            store._retry.cancel()
-            proxy.restore()
-            await store.write_back()
-            assert not store.pending and not store.spilled
-            assert list(tmp_path.glob("*.parked.json")) == []
-            assert user_texts(postgres_url, "small") == ["first", "a few"]
-            assert user_texts(postgres_url, "large") == ["first"] + [f"many {n}" for n in range(5)]
-            store.engine.dispose()
-
-    with caplog.at_level(logging.ERROR):
-        asyncio.run(scenario())
-    assert "Memory for the outage is full (8 events, CONCORDIA_MAX_KEPT_EVENTS)" in caplog.text
 
 
 def test_the_retry_task_survives_an_unexpected_error(tmp_path, caplog, monkeypatch):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -259,48 +256,47 @@ def test_csv_and_markdown_exports(database_url, seeded):
     assert "Well reframed." not in session_to_markdown(exported, None)
 
 
-def _cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env={**os.environ, "DATABASE_URL": url},
-    )
+@pytest.fixture
+def cli(concordia):
+    """`concordia ARGS` on the database at `url`, in this process."""
+
+    def run_on(url: str, *args: str, stdin: str = ""):
+        return concordia(*args, stdin=stdin, DATABASE_URL=url)
+
+    return run_on
 
 
-def test_cli_users_and_filters(sqlite_url, seeded_sqlite):
-    created = _cli(
+def test_cli_users_and_filters(sqlite_url, seeded_sqlite, cli):
+
+    created = cli(
         sqlite_url, "users", "add", "trainer9", "--password-stdin", stdin="a long enough password\n"
     )
     assert created.returncode == 0, created.stderr
     assert Accounts(sqlite_url).verify("trainer9", "a long enough password")
-    empty = _cli(sqlite_url, "users", "add", "trainer10", "--password-stdin", stdin="\n")
+    empty = cli(sqlite_url, "users", "add", "trainer10", "--password-stdin", stdin="\n")
     assert empty.returncode == 2 and "password is empty" in empty.stderr
-    bad = _cli(sqlite_url, "sessions", "list", "--from", "yesterday")
+    bad = cli(sqlite_url, "sessions", "list", "--from", "yesterday")
     assert bad.returncode == 2 and "date like 2026-11-28" in bad.stderr
     listed = json.loads(
-        _cli(sqlite_url, "sessions", "list", "--mode", "training", "--format", "json").stdout
+        cli(sqlite_url, "sessions", "list", "--mode", "training", "--format", "json").stdout
     )
     assert listed["total"] == 1 and listed["sessions"][0]["mode"] == "training"
-    exported = _cli(
+    exported = cli(
         sqlite_url, "sessions", "export", "--all", "--format", "csv", "--status", "completed"
     )
     assert exported.returncode == 0 and len(exported.stdout.strip().splitlines()) == 2
-    markdown = _cli(
-        sqlite_url, "sessions", "export", seeded_sqlite["water"], "--format", "markdown"
-    )
+    markdown = cli(sqlite_url, "sessions", "export", seeded_sqlite["water"], "--format", "markdown")
     assert markdown.stdout.startswith(f"# Session {seeded_sqlite['water']}")
 
 
-def test_cli_passwd_disable_enable_remove_and_list(sqlite_url):
+def test_cli_passwd_disable_enable_remove_and_list(sqlite_url, cli):
     from bot.store.migrate import upgrade
 
     upgrade(sqlite_url)
     accounts = Accounts(sqlite_url)
     accounts.add("trainer9", "a long enough password")
     session = accounts.start_session("trainer9")
-    changed = _cli(
+    changed = cli(
         sqlite_url, "users", "passwd", "trainer9", "--password-stdin", stdin="new pw 12345\n"
     )
     assert changed.returncode == 0 and "1 open session(s) ended" in changed.stdout
@@ -308,16 +304,16 @@ def test_cli_passwd_disable_enable_remove_and_list(sqlite_url):
         accounts.verify("trainer9", "new pw 12345") and accounts.session_reviewer(session) is None
     )
     accounts.start_session("trainer9")
-    assert "trainer9\tactive\t1 open session(s)" in _cli(sqlite_url, "users", "list").stdout
-    disabled = _cli(sqlite_url, "users", "disable", "trainer9")
+    assert "trainer9\tactive\t1 open session(s)" in cli(sqlite_url, "users", "list").stdout
+    disabled = cli(sqlite_url, "users", "disable", "trainer9")
     assert disabled.returncode == 0 and "disabled; 1 open session(s) ended" in disabled.stdout
-    assert "trainer9\tdisabled\t0 open session(s)" in _cli(sqlite_url, "users", "list").stdout
-    assert _cli(sqlite_url, "users", "enable", "trainer9").returncode == 0
+    assert "trainer9\tdisabled\t0 open session(s)" in cli(sqlite_url, "users", "list").stdout
+    assert cli(sqlite_url, "users", "enable", "trainer9").returncode == 0
     assert accounts.verify("trainer9", "new pw 12345")
-    assert _cli(sqlite_url, "users", "remove", "trainer9").returncode == 0
-    missing = _cli(sqlite_url, "users", "disable", "trainer9")
+    assert cli(sqlite_url, "users", "remove", "trainer9").returncode == 0
+    missing = cli(sqlite_url, "users", "disable", "trainer9")
     assert missing.returncode == 2 and "there is no reviewer called 'trainer9'" in missing.stderr
-    assert "No reviewers yet" in _cli(sqlite_url, "users", "list").stdout
+    assert "No reviewers yet" in cli(sqlite_url, "users", "list").stdout
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +12,6 @@ from bot.settings import ConfigError, Settings
 from components.lock_store import EnvironmentLockStore, LockStoreConfigError, UrlRedisLockStore
 
 
-def concordia(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -33,7 +20,7 @@ def concordia(*args: str, **env: str) -> subprocess.CompletedProcess:
         ("not a url at all", "DATABASE_URL='not a url at all' is not a database URL"),
     ],
 )
-def test_a_bad_database_url_is_one_line_naming_it(url, expected):
+def test_a_bad_database_url_is_one_line_naming_it(url, expected, concordia):
     result = concordia("db", "upgrade", DATABASE_URL=url)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -48,7 +35,7 @@ def test_a_bad_database_url_is_one_line_naming_it(url, expected):
         ("redis://127.0.0.1:1/0", "REDIS_URL: cannot reach Redis at redis://127.0.0.1:1/0"),
     ],
 )
-def test_a_bad_redis_url_stops_the_start_with_one_line(url, expected, sqlite_url):
+def test_a_bad_redis_url_stops_the_start_with_one_line(url, expected, sqlite_url, concordia):
     result = concordia("run", REDIS_URL=url, DATABASE_URL=sqlite_url)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -13,6 +13,7 @@ from bot.training.questioning import (
     plainly_a_question,
     question_body,
 )
+from tests.conftest import SCENARIO_IDS
 
 
 @pytest.fixture(scope="module")
@@ -138,18 +139,7 @@ def test_a_broad_open_question_gets_a_hint_not_an_interest(river, analyser, labe
     assert "told you what matters" in done.text
 
 
-@pytest.mark.parametrize(
-    "scenario_id",
-    [
-        "shared-river-dam",
-        "border-military-incidents",
-        "tariff-escalation",
-        "disputed-fishing-waters",
-        "cyber-incident",
-        "contested-heritage-site",
-        "refugee-flows",
-    ],
-)
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_every_interest_can_be_drawn_out_by_an_open_question(
     scenario_id, knowledge, analyser, labels
 ):

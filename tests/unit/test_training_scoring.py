@@ -12,6 +12,7 @@ from bot.training.scoring import (
     TrainingRecord,
     score_session,
 )
+from tests.conftest import SCENARIO_IDS
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +47,7 @@ def perfect_record(scenario, analyser) -> TrainingRecord:
     )
 
 
-@pytest.mark.parametrize(
-    "scenario_id",
-    [
-        "shared-river-dam",
-        "border-military-incidents",
-        "tariff-escalation",
-        "disputed-fishing-waters",
-        "cyber-incident",
-        "contested-heritage-site",
-        "refugee-flows",
-    ],
-)
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_a_perfect_answer_scores_high_in_every_scenario(
     scenario_id, knowledge, analyser, catalogue
 ):

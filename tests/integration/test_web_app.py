@@ -8,11 +8,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from bot.ops.runner import Stack, web_app_spec
-from bot.settings import Settings
-from bot.store.migrate import upgrade
+from bot.ops.runner import scratch_stack
 from bot.store.repository import SessionRepository
-from tests.conftest import free_port
 
 
 @dataclass
@@ -25,17 +22,9 @@ class Client:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
-    upgrade(url)
-    port = free_port()
-    settings = Settings.from_env({"DATABASE_URL": url, "RASA_PORT": "5999", "WEB_PORT": str(port)})
-    stack = Stack(settings)
-    stack.start(web_app_spec(settings))
-    try:
-        stack.wait_healthy(60)
-        yield Client(f"http://127.0.0.1:{port}"), url
-    finally:
-        stack.stop()
+    workdir = tmp_path_factory.mktemp("web")
+    with scratch_stack(workdir, assistant=False, web=True, env={"RASA_PORT": "5999"}) as web:
+        yield Client(web.web_url), web.settings.database_url
 
 
 @pytest.fixture

@@ -10,17 +10,16 @@ import io
 import pytest
 import requests
 
-from bot.ops.runner import Stack, web_app_spec
+from bot.ops.runner import scratch_stack
 from bot.review.accounts import Accounts
-from bot.settings import Settings
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
 from bot.training.matching import AnswerKey, catalogue_items
 from bot.training.record import training_record
 from bot.training.scoring import score_session
-from tests.conftest import free_port, temporary_postgres
-from tests.unit.test_review_web import PASSWORD, sign_in
+from tests.conftest import temporary_postgres
+from tests.integration.test_review_web import PASSWORD, sign_in
 
 XSS_NAME = "<script>alert('trainee')</script>"
 
@@ -78,20 +77,14 @@ def server(request, tmp_path_factory, knowledge, analyser):
         )
         hostile = _training_session(url, knowledge, analyser, XSS_NAME, [])
         Accounts(url).add("trainer", PASSWORD)
-        port = free_port()
-        settings = Settings.from_env(
-            {
-                "DATABASE_URL": url,
-                "WEB_PORT": str(port),
-                "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32,
-            }
+        env = {"DATABASE_URL": url, "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32}
+        web = cleanup.enter_context(
+            scratch_stack(
+                tmp_path_factory.mktemp("training-web"), assistant=False, web=True, env=env
+            )
         )
-        stack = Stack(settings)
-        stack.start(web_app_spec(settings))
-        cleanup.callback(stack.stop)
-        stack.wait_healthy(60)
         yield {
-            "base": f"http://127.0.0.1:{port}",
+            "base": web.web_url,
             "first": first,
             "second": second,
             "hostile": hostile,

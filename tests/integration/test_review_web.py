@@ -5,19 +5,19 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import insert
 
-from bot.ops.runner import Stack, web_app_spec
+from bot.ops.runner import scratch_stack
 from bot.review.accounts import MAX_FAILURES, Accounts
-from bot.settings import Settings
 from bot.store.db import get_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.transcript import events, rasa_metadata
-from tests.conftest import free_port, temporary_postgres
+from tests.conftest import temporary_postgres
 
 PASSWORD = "a long enough password"
 
@@ -29,10 +29,10 @@ def server(request, tmp_path_factory, analyser):
             url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'review.db'}"
         else:
             url = cleanup.enter_context(temporary_postgres())
-        yield from _serve(url, analyser)
+        yield from _serve(url, analyser, tmp_path_factory.mktemp("review-web"))
 
 
-def _serve(url: str, analyser):
+def _serve(url: str, analyser, workdir: Path):
     upgrade(url)
     repo = SessionRepository(url)
     sid = repo.start_session("review-sender")
@@ -66,21 +66,9 @@ def _serve(url: str, analyser):
         for row in rows:
             connection.execute(insert(events).values(sender_id="review-sender", **row))
     Accounts(url).add("trainer", PASSWORD)
-    port = free_port()
-    settings = Settings.from_env(
-        {
-            "DATABASE_URL": url,
-            "WEB_PORT": str(port),
-            "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32,
-        }
-    )
-    stack = Stack(settings)
-    stack.start(web_app_spec(settings))
-    try:
-        stack.wait_healthy(60)
-        yield {"base": f"http://127.0.0.1:{port}", "sid": sid, "url": url}
-    finally:
-        stack.stop()
+    env = {"DATABASE_URL": url, "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32}
+    with scratch_stack(workdir, assistant=False, web=True, env=env) as web:
+        yield {"base": web.web_url, "sid": sid, "url": url}
 
 
 def _csrf(html: str) -> str:
