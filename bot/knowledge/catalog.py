@@ -1,4 +1,4 @@
-"""The catalogue of confidence-building measures (DESIGN.md section 5)."""
+"""The catalogue of confidence-building measures (docs/architecture.md §7)."""
 
 from __future__ import annotations
 

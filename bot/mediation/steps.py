@@ -1,4 +1,4 @@
-"""The six steps of a mediation (DESIGN.md section 1), in order."""
+"""The six steps of a mediation (docs/architecture.md §1), in order."""
 
 from __future__ import annotations
 

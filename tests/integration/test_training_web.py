@@ -15,8 +15,8 @@ from bot.review.accounts import Accounts
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
+from bot.store.training_record import training_record
 from bot.training.matching import AnswerKey, catalogue_items
-from bot.training.record import training_record
 from bot.training.scoring import score_session
 from tests.conftest import temporary_postgres
 from tests.integration.test_review_web import PASSWORD, sign_in

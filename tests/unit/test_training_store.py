@@ -8,8 +8,8 @@ from bot.review.export import export_session
 from bot.review.queries import SessionFilter, list_sessions
 from bot.store.repository import SessionRepository, UnknownSession
 from bot.store.training import TrainingRepository
+from bot.store.training_record import training_record
 from bot.training.matching import AnswerKey, catalogue_items
-from bot.training.record import training_record
 from bot.training.scoring import Debrief, SkillScore, score_session
 
 

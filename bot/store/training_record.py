@@ -1,4 +1,6 @@
-"""Gathering what a trainee did in a session into the input of scoring."""
+"""Gathering what a trainee did in a stored session into the input of scoring: the
+adapter from the record's rows to `bot.training.scoring` (so the training domain
+never imports the store)."""
 
 from __future__ import annotations
 
