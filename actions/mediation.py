@@ -36,10 +36,10 @@ from actions.statements import answer_to_kind_question, handle_statement, judge,
 from bot.mediation.coaching import hostile_words, is_non_answer, reframe_hostility
 from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
+from bot.mediation.questions import plainly_a_question
 from bot.mediation.summary import PartyRecord, build_summary, suggest_channels
 from bot.store.training_record import training_record
 from bot.training.debrief import chat_messages
-from bot.training.questioning import plainly_a_question
 from bot.training.scoring import score_session
 
 

@@ -20,9 +20,9 @@ from actions.session import (
 )
 from actions.statements import answer_to_kind_question, statement_instead
 from bot.mediation import steps
+from bot.mediation.questions import plainly_a_question
 from bot.mediation.statement_kind import misread_command
 from bot.training.picking import brief_messages
-from bot.training.questioning import plainly_a_question
 
 CANNOT_SKIP = {
     "opening": "The ground rules can't be skipped: a mediation needs everyone's consent to "

@@ -20,6 +20,7 @@ from bot.mediation.common_ground import MeasureText
 from bot.mediation.ranking import measure_text
 from bot.mediation.semantics import default_semantics
 from bot.mediation.statement_kind import KindClassifier
+from bot.mediation.turn import Turn
 from bot.settings import CACHE_DIR, NLU_DIR, Settings
 from bot.store.repository import SessionRepository
 from bot.store.training import TrainingRepository
@@ -64,6 +65,29 @@ MEDIATION_SLOTS = (
     "shown_measures",
 )
 SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
+
+
+def read_turn(tracker: Tracker) -> Turn:
+    """The latest message and the conversation's state, read off the tracker once: what
+    the domain's turn decisions take (`bot/mediation/turn.py`)."""
+    message = tracker.latest_message or {}
+    entities: dict[str, list[str]] = {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") and entity.get("value") is not None:
+            entities.setdefault(str(entity["entity"]), []).append(str(entity["value"]))
+    return Turn(
+        text=verbatim_text(tracker),
+        intent=latest_intent(tracker),
+        confidence=intent_confidence(tracker),
+        ranking=tuple(intent_ranking(tracker)),
+        entities={name: tuple(values) for name, values in entities.items()},
+        message_id=message_id(tracker),
+        session_id=session_id(tracker),
+        step=current_step(tracker),
+        party=tracker.get_slot("current_party"),
+        parties=tuple(parties_of(tracker)),
+        training=is_training(tracker),
+    )
 
 
 def verbatim_text(tracker: Tracker) -> str:

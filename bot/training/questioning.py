@@ -15,6 +15,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from bot.mediation.analysis import Analysis
+from bot.mediation.questions import (  # noqa: F401 (re-exported for training's callers)
+    looks_like_question,
+    plainly_a_question,
+    question_body,
+)
 from bot.training.matching import AnswerKey, Match, best_match
 
 # How much each kind of question is worth when the debrief scores questioning.
@@ -70,11 +75,6 @@ HOSTILE_LEMMAS = frozenset(
     ]
 )
 
-_PREFIX = (
-    r"^(?:(?:ok(?:ay)?|so|now|next|then|right|alright)[,\s]+)?"
-    r"(?:(?:i'?d|i\s+would|i)\s+(?:like|want)\s+to\s+|let\s+me\s+|can\s+i\s+|could\s+i\s+"
-    r"|may\s+i\s+|i'?ll\s+|i\s+will\s+)?"
-)
 _OPEN = re.compile(
     r"^(?:so|and|but|then|now|please|also|ok(?:ay)?)?[,\s]*"
     r"(?:what|why|how|which|who|whom|whose|where|when|in\s+what\s+way|to\s+what\s+extent|about)\b"
@@ -99,57 +99,6 @@ _LEADING = re.compile(
     r"|don't\s+you\s+(?:think|agree|see)|wouldn't\s+you\s+(?:say|agree)|you\s+(?:would|will)\s+agree"
     r"|do\s+you\s+agree\s+that|right\s*\?|correct\s*\?)"
 )
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"[’‘`´]", "'", text).strip().casefold()
-
-
-def question_body(text: str, party: str) -> str:
-    """The question itself, without "ask Riverland", "Riverland:" or "question for Riverland"."""
-    body = _normalise(text)
-    name = re.escape(party.casefold())
-    for pattern in (
-        _PREFIX + rf"(?:ask|question)\s+(?:the\s+)?(?:(?:delegation|people|government)\s+of\s+)?"
-        rf"{name}(?:'s?\s+(?:delegation|negotiators?|side|government))?\s*[:,\-–]?\s*",
-        rf"^(?:a\s+|my\s+)?question\s+(?:to|for)\s+(?:the\s+)?{name}\s*[:,\-–]?\s*",
-        rf"^(?:to|for)\s+(?:the\s+)?{name}\s*[:,\-–]\s*",
-        rf"^(?:(?:dear|hello|hi)\s+)?{name}\s*[:,\-–]\s*",
-    ):
-        stripped = re.sub(pattern, "", body, count=1)
-        if stripped != body:
-            return stripped.strip()
-    return body
-
-
-_ASKING = re.compile(
-    r"^(?:ask|question|let\s+me\s+ask|i'?d\s+like\s+to\s+ask|i\s+want\s+to\s+ask|tell\s+me|"
-    r"help\s+me|explain|describe|walk\s+me|what|why|how|which|who|where|when|"
-    r"do|does|did|is|are|was|were|will|would|can|could|should|shall|have|has|"
-    r"don't|doesn't|isn't|aren't|won't|wouldn't|can't|surely)\b"
-)
-
-
-def looks_like_question(text: str, party: str | None) -> bool:
-    """A check on NLU's `ask_party`: "Highvale needs electricity" is a statement even if
-    the classifier, seeing a party's name, took it for a question."""
-    normalised = _normalise(text)
-    if normalised.rstrip().endswith("?"):
-        return True
-    body = question_body(text, party) if party else normalised
-    return body != normalised or bool(_ASKING.match(body))
-
-
-_ASK_PREFIX = re.compile(
-    r"^(?:(?:let\s+me|i'?d\s+like\s+to|i\s+want\s+to|can\s+i|could\s+i|i'?ll)\s+)?"
-    r"(?:ask|question\s+(?:to|for))\b"
-)
-
-
-def plainly_a_question(text: str) -> bool:
-    """Marked as a question whatever NLU says: a question mark, or "ask X …"."""
-    normalised = _normalise(text)
-    return normalised.endswith("?") or bool(_ASK_PREFIX.match(normalised))
 
 
 def classify_question(text: str, party: str, analysis: Analysis, hostile: bool = False) -> str:
