@@ -328,6 +328,117 @@ def _clusters(pairs: list[tuple[float, int, int]], limit: int) -> list[list[int]
     return groups[:limit]
 
 
+def _contested(
+    claims: Sequence[Said], parties: Sequence[str], semantics: Semantics
+) -> list[CommonGroundItem]:
+    """Claims of different parties on the same thing: the issues to work on."""
+    if not claims:
+        return []
+    sims = semantics.similarities([c.text for c in claims], [c.text for c in claims])
+    pairs = [
+        (float(sims[i, j]), i, j)
+        for i in range(len(claims))
+        for j in range(i + 1, len(claims))
+        if _clash(claims[i], claims[j], float(sims[i, j]), parties)
+    ]
+    items = []
+    for group in _clusters(pairs, limit=MAX_CONTESTED):
+        said = tuple(claims[k] for k in group)
+        who = tuple(dict.fromkeys(s.party for s in said))
+        obj = _object(said[0].text, said[1].text, parties)
+        items.append(
+            CommonGroundItem(
+                CONTESTED,
+                f"{_clash_sentence(said, who, obj, parties)}: the issue to work on "
+                f"({_quotes(said)}).",
+                who,
+                said,
+                _mean_similarity(sims, group),
+                object=obj,
+            )
+        )
+    return items
+
+
+def _shared_needs(
+    interests: Sequence[Said],
+    parties: Sequence[str],
+    semantics: Semantics,
+    contested_texts: set[str],
+    topics_of: Mapping[str, tuple[str, ...]],
+) -> tuple[list[CommonGroundItem], set[int]]:
+    """Interests of different parties that mean the same, and the indexes used."""
+    if not interests:
+        return [], set()
+    # Party names are left out of the alignment: "Egypt's farmers" and "Sudan's
+    # farmers" need the same, and the names would only make them look different.
+    sims = semantics.alignments([s.text for s in interests], skip=parties)
+    pairs = [
+        (float(sims[i, j]), i, j)
+        for i in range(len(interests))
+        for j in range(i + 1, len(interests))
+        if interests[i].party != interests[j].party
+        and sims[i, j] >= SHARED_NEED_ALIGNMENT
+        and interests[i].text not in contested_texts
+        and interests[j].text not in contested_texts
+    ]
+    items, used = [], set()
+    for group in _clusters(pairs, limit=5):
+        said = tuple(interests[k] for k in group)
+        who = tuple(p for p in parties if any(s.party == p for s in said))
+        centre = max(group, key=lambda k: float(np.mean([sims[k, m] for m in group])))
+        used.update(group)
+        found_topics = tuple(dict.fromkeys(t for s in said for t in topics_of.get(s.text, ())))
+        items.append(
+            CommonGroundItem(
+                SHARED_NEED,
+                f"{neutral_sentence(interests[centre].text, who, parties)} ({_quotes(said)})",
+                who,
+                said,
+                _mean_similarity(sims, group),
+                topics=found_topics,
+            )
+        )
+    return items, used
+
+
+def _compatible(
+    rest: Sequence[Said], semantics: Semantics, measures: Sequence[MeasureText]
+) -> list[CommonGroundItem]:
+    """Different needs of different parties that one catalogue measure serves together."""
+    if not measures or len(rest) < 2:
+        return []
+    fit = semantics.similarities([s.text for s in rest], [m.text for m in measures])
+    candidates = []
+    for x in range(len(rest)):
+        for y in range(x + 1, len(rest)):
+            if rest[x].party == rest[y].party:
+                continue
+            both = np.minimum(fit[x], fit[y])
+            best = int(both.argmax())
+            if both[best] >= MEASURE_FIT_SIMILARITY:
+                candidates.append((float(both[best]), x, y, best))
+    items: list[CommonGroundItem] = []
+    used: set[int] = set()
+    for score, x, y, best in sorted(candidates, reverse=True):
+        if x in used or y in used or len(items) >= MAX_COMPATIBLE:
+            continue
+        used.update((x, y))
+        a, b, measure = rest[x], rest[y], measures[best]
+        items.append(
+            CommonGroundItem(
+                COMPATIBLE,
+                f"{a.party} (“{a.text}”) and {b.party} (“{b.text}”) need different things "
+                f"that can be met together, for example through: {measure.title}.",
+                (a.party, b.party),
+                (a, b),
+                score,
+                measure=measure.id,
+            )
+        )
+    return items
+
+
 def find_common_ground(
     statements: Sequence[Said],
     parties: Sequence[str],
@@ -336,108 +447,13 @@ def find_common_ground(
     topics_of: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[CommonGroundItem]:
     """Shared needs, then compatible interests, then contested ground."""
-    items: list[CommonGroundItem] = []
     interests = [s for s in statements if s.kind == "interest" and s.party in parties]
     claims = [s for s in statements if s.kind in ("position", "interest") and s.party in parties]
-    topics_of = topics_of or {}
-
-    # -- contested: claims of different parties on the same thing ------------------------
-    contested_texts: set[str] = set()
-    if claims:
-        sims = semantics.similarities([c.text for c in claims], [c.text for c in claims])
-        pairs = [
-            (float(sims[i, j]), i, j)
-            for i in range(len(claims))
-            for j in range(i + 1, len(claims))
-            if _clash(claims[i], claims[j], float(sims[i, j]), parties)
-        ]
-        for group in _clusters(pairs, limit=MAX_CONTESTED):
-            said = tuple(claims[k] for k in group)
-            who = tuple(dict.fromkeys(s.party for s in said))
-            obj = _object(said[0].text, said[1].text, parties)
-            contested_texts.update(s.text for s in said)
-            items.append(
-                CommonGroundItem(
-                    CONTESTED,
-                    f"{_clash_sentence(said, who, obj, parties)}: the issue to work on "
-                    f"({_quotes(said)}).",
-                    who,
-                    said,
-                    _mean_similarity(sims, group),
-                    object=obj,
-                )
-            )
-
-    # -- shared needs: interests of different parties that mean the same ---------------
-    shared_items: list[CommonGroundItem] = []
-    in_shared: set[int] = set()
-    if interests:
-        # Party names are left out of the alignment: "Egypt's farmers" and "Sudan's
-        # farmers" need the same, and the names would only make them look different.
-        sims = semantics.alignments([s.text for s in interests], skip=parties)
-        pairs = [
-            (float(sims[i, j]), i, j)
-            for i in range(len(interests))
-            for j in range(i + 1, len(interests))
-            if interests[i].party != interests[j].party
-            and sims[i, j] >= SHARED_NEED_ALIGNMENT
-            and interests[i].text not in contested_texts
-            and interests[j].text not in contested_texts
-        ]
-        for group in _clusters(pairs, limit=5):
-            said = tuple(interests[k] for k in group)
-            who = tuple(p for p in parties if any(s.party == p for s in said))
-            centre = max(group, key=lambda k: float(np.mean([sims[k, m] for m in group])))
-            in_shared.update(group)
-            found_topics = tuple(dict.fromkeys(t for s in said for t in topics_of.get(s.text, ())))
-            shared_items.append(
-                CommonGroundItem(
-                    SHARED_NEED,
-                    f"{neutral_sentence(interests[centre].text, who, parties)} ({_quotes(said)})",
-                    who,
-                    said,
-                    _mean_similarity(sims, group),
-                    topics=found_topics,
-                )
-            )
-
-    # -- compatible: different needs one measure can serve together --------------------
-    compatible: list[CommonGroundItem] = []
-    rest = [k for k in range(len(interests)) if k not in in_shared]
-    if measures and len(rest) >= 2:
-        fit = semantics.similarities(
-            [interests[k].text for k in rest], [m.text for m in measures]
-        )  # (rest, measures)
-        candidates = []
-        for x in range(len(rest)):
-            for y in range(x + 1, len(rest)):
-                a, b = interests[rest[x]], interests[rest[y]]
-                if a.party == b.party:
-                    continue
-                both = np.minimum(fit[x], fit[y])
-                best = int(both.argmax())
-                if both[best] >= MEASURE_FIT_SIMILARITY:
-                    candidates.append((float(both[best]), x, y, best))
-        used: set[int] = set()
-        for score, x, y, best in sorted(candidates, reverse=True):
-            if x in used or y in used or len(compatible) >= MAX_COMPATIBLE:
-                continue
-            used.update((x, y))
-            a, b = interests[rest[x]], interests[rest[y]]
-            measure = measures[best]
-            compatible.append(
-                CommonGroundItem(
-                    COMPATIBLE,
-                    f"{a.party} (“{a.text}”) and {b.party} (“{b.text}”) need different things "
-                    f"that can be met together, for example through: {measure.title}.",
-                    (a.party, b.party),
-                    (a, b),
-                    score,
-                    measure=measure.id,
-                )
-            )
-    order = {SHARED_NEED: 0, COMPATIBLE: 1, CONTESTED: 2}
-    return sorted(shared_items + compatible + items, key=lambda item: order[item.kind])
+    contested = _contested(claims, parties, semantics)
+    contested_texts = {s.text for item in contested for s in item.statements}
+    shared, used = _shared_needs(interests, parties, semantics, contested_texts, topics_of or {})
+    rest = [s for k, s in enumerate(interests) if k not in used]
+    return shared + _compatible(rest, semantics, measures) + contested
 
 
 def sections(items: Sequence[tuple[str, str]]) -> list[tuple[str, list[tuple[int, str]]]]:
