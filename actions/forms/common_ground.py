@@ -87,8 +87,13 @@ class ValidateCommonGroundForm(StepValidation):
         if turn is None:
             return {"common_ground_feedback": None}
         sid = turn.session_id
-        items = REPOSITORY.common_ground(sid)
-        move = common_ground_move(turn, len(items))
+        items: list = []
+
+        def listed() -> int:  # read only when a number is to be checked
+            items[:] = REPOSITORY.common_ground(sid)
+            return len(items)
+
+        move = common_ground_move(turn, listed)
         if move.action == "confirm":
             REPOSITORY.confirm_common_ground(sid)
             return {"common_ground_feedback": "confirmed"}

@@ -10,7 +10,7 @@ accept measures…) and the name of the reply to give. The form validators in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.mediation.answers import finished, yes_or_no
@@ -94,9 +94,10 @@ def next_party(parties: Sequence[str], current: str | None, has_interest: bool) 
 
 
 # -- common ground ------------------------------------------------------------------------
-def common_ground_move(turn: Turn, points: int) -> Move:
+def common_ground_move(turn: Turn, points: Callable[[], int]) -> Move:
     """A message at "does this capture it?": confirm, remove points by number, or add
-    the user's own point. `points` is how many are listed."""
+    the user's own point. `points` counts the points listed; it is called only past
+    the first checks, so a confirmation or an empty answer needs no database."""
     intent, text = turn.intent, turn.text
     if intent in ("affirm", "done"):
         return Move("confirm")
@@ -106,10 +107,11 @@ def common_ground_move(turn: Turn, points: int) -> Move:
         return Move("say", "nothing_caught")
     if is_non_answer(text):
         return Move("say", "common_ground_non_answer")
+    listed = points()
     if REMOVE_WORDS.search(text):
-        numbers = referenced_numbers(text, points)
+        numbers = referenced_numbers(text, listed)
         if not numbers:
-            return Move("say", "which_point", number=points)
+            return Move("say", "which_point", number=listed)
         return Move("remove", items=tuple(str(n) for n in numbers))
     # A typed answer ("happy with that list, go ahead") confirms, unless DIET reads a
     # statement: "both want to proceed with talks" is a point of common ground.
@@ -172,4 +174,6 @@ def measure_move(
         return Move("decide", items=tuple(chosen), status="rejected")
     if chosen and chosen[0] in shown:
         return Move("say", "accept_or_reject", number=list(shown).index(chosen[0]) + 1)
+    # A measure named by id that is not in the list shown (a typed payload): until
+    # 2026-12-07 this raised and ended the turn with "something is broken".
     return Move("say", "measures_how")

@@ -92,17 +92,17 @@ def test_done_moves_to_the_next_party_then_ends_the_step():
     ],
 )
 def test_what_a_message_at_the_common_ground_is(text, intent, action, reply):
-    move = common_ground_move(turn(text, intent), points=3)
+    move = common_ground_move(turn(text, intent), lambda: 3)
     assert (move.action, move.reply) == (action, reply)
 
 
 def test_points_are_removed_by_their_numbers():
-    assert common_ground_move(turn("remove 1 and 3", "inform"), points=3).items == ("1", "3")
-    assert common_ground_move(turn("remove 2", "inform"), points=1).reply == "which_point"
+    assert common_ground_move(turn("remove 1 and 3", "inform"), lambda: 3).items == ("1", "3")
+    assert common_ground_move(turn("remove 2", "inform"), lambda: 1).reply == "which_point"
 
 
 def test_a_question_to_a_party_in_training_belongs_to_the_interests_step():
-    move = common_ground_move(turn("Riverland, why?", "ask_party", training=True), points=2)
+    move = common_ground_move(turn("Riverland, why?", "ask_party", training=True), lambda: 2)
     assert move.reply == "questions_elsewhere"
 
 
@@ -150,3 +150,18 @@ def test_finishing_after_an_agreed_measure_says_nothing_more():
     statuses = {**PROPOSED, "hotline": "accepted"}
     move = measure_move(turn("done", "done"), SHOWN, statuses, TITLES)
     assert (move.action, move.reply) == ("done", None)
+
+
+def test_a_confirmation_or_an_empty_answer_needs_no_count_of_the_points():
+    def no_database() -> int:
+        raise AssertionError("the points were read")
+
+    for text, intent in (("yes", "affirm"), ("", "inform"), ("I don't know", "deny")):
+        common_ground_move(turn(text, intent), no_database)
+
+
+def test_a_measure_named_by_id_but_not_listed_gets_the_how_to_reply():
+    elsewhere = turn("/inform", "inform", entities={"measure_id": ("ceasefire",)})
+    titles = {**TITLES, "ceasefire": "Ceasefire line"}
+    move = measure_move(elsewhere, SHOWN, PROPOSED, titles)
+    assert (move.action, move.reply) == ("say", "measures_how")
