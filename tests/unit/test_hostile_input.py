@@ -6,25 +6,12 @@ time. The web app's side is in tests/integration/test_web_hostile_input.py."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from actions import forms
+from tests.hostile import FUZZ, HOSTILE
 from tests.unit.rasa_helpers import make_tracker, run, slot_events
-
-# Any character, control and format characters included, short and long. (Unpaired
-# surrogates are not text: the channels refuse them, see the REST fuzz test.)
-HOSTILE = st.one_of(
-    st.text(st.characters(blacklist_categories=("Cs",)), max_size=300),
-    st.text(st.sampled_from("\x00\x07\x1b\r\n\t \u202e\u200b\ufeff<>&'\"%;/\\"), max_size=80),
-    st.text(max_size=20).map(lambda s: s * 400),  # up to 8,000 characters
-)
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 # -- the action code -------------------------------------------------------------------
