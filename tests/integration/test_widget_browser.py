@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from tests.integration.conftest import ARTIFACTS
@@ -82,6 +84,37 @@ def test_a_whole_mediation_typed_and_clicked_in_the_widget(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator(".rw-new-message").is_visible()
     page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))
+
+
+def test_a_reply_is_shown_as_it_arrives_and_nothing_is_fetched_from_outside(browser, stack):
+    """rasa-webchat held each message back 30 ms a character (0.8 to 3 s each), and its
+    stylesheet fetched a font from Google that the CSP refused (a console error)."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors, hosts = [], set()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    page.goto(stack.web_url)
+    page.evaluate(
+        """() => {
+            window.shownAt = [];
+            new MutationObserver(() => {
+                const shown = document.querySelectorAll('.rw-response').length;
+                while (window.shownAt.length < shown) window.shownAt.push(performance.now());
+            }).observe(document.body, {childList: true, subtree: true});
+        }"""
+    )
+    page.get_by_role("button", name="Start a mediation").click()
+    bot_says(page, "Do you agree")
+    shown_at = page.evaluate("window.shownAt")
+    context.close()
+    assert len(shown_at) >= 2  # the opening and the consent question: one reply
+    # Both messages of one reply arrive together; the old delay put 0.8 s or more
+    # between them.
+    assert shown_at[-1] - shown_at[0] < 500, shown_at
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    assert not errors, errors
 
 
 def test_a_reload_keeps_the_conversation(page):

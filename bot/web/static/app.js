@@ -61,6 +61,9 @@
       {
         embedded: true,
         withRules: false, // no Botfront rules: render at once
+        // rasa-webchat holds each bot message back 30 ms per character (0.8 to 3 s),
+        // as if typed: a three-message reply took seconds after the server answered.
+        customMessageDelay: () => 0,
         socketUrl: `${window.location.protocol}//${window.location.hostname}:${config.rasaPort}`,
         socketPath: "/socket.io/",
         initPayload: payload,
@@ -75,9 +78,10 @@
           connect: () => setReachable(true),
           connect_error: () => setReachable(false),
           disconnect: () => setReachable(false),
+          // A new conversation has no session record until the assistant answers: its
+          // progress is asked for after each reply, not here (a 404 in the console).
           session_confirm: (data) => {
             sessionId = (data && data.session_id) || data;
-            refreshProgress();
           },
           bot_uttered: () => window.setTimeout(refreshProgress, 250),
         },
