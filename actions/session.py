@@ -79,7 +79,6 @@ def read_turn(tracker: Tracker) -> Turn:
         text=verbatim_text(tracker),
         intent=latest_intent(tracker),
         confidence=intent_confidence(tracker),
-        ranking=tuple(intent_ranking(tracker)),
         entities={name: tuple(values) for name, values in entities.items()},
         message_id=message_id(tracker),
         session_id=session_id(tracker),

@@ -88,8 +88,8 @@ class ValidateInterestsForm(StepValidation):
             else:
                 return {**keep_asking, "interest_statement": "done", "current_party": None}
         elif move.action == "statement":
-            decision = judge(tracker, move.text, list(turn.parties), current, move.chosen)
             parties = list(turn.parties)
+            decision = judge(tracker, move.text, parties, current, move.chosen)
             events = handle_statement(
                 dispatcher, tracker, move.text, decision, current or "", parties
             )

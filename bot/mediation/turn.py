@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,8 +17,6 @@ class Turn:
     text: str  # exactly as typed (the channels keep it in the metadata)
     intent: str | None = None
     confidence: float = 0.0
-    # DIET's ranking of intents, best first (each {"name", "confidence"}).
-    ranking: tuple[Mapping[str, Any], ...] = ()
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     message_id: str = ""  # the idempotency key of what this message records
     session_id: str | None = None

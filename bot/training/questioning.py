@@ -15,11 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from bot.mediation.analysis import Analysis
-from bot.mediation.questions import (  # noqa: F401 (re-exported for training's callers)
-    looks_like_question,
-    plainly_a_question,
-    question_body,
-)
+from bot.mediation.questions import question_body
 from bot.training.matching import AnswerKey, Match, best_match
 
 # How much each kind of question is worth when the debrief scores questioning.

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.mediation.questions import looks_like_question, plainly_a_question, question_body
 from bot.training.matching import AnswerKey
-from bot.training.questioning import (
-    answer_question,
-    classify_question,
-    looks_like_question,
-    plainly_a_question,
-    question_body,
-)
+from bot.training.questioning import answer_question, classify_question
 from tests.conftest import SCENARIO_IDS
 
 
