@@ -29,11 +29,13 @@ from bot.store.transcript import events, rasa_metadata
 STATUSES = ("active", "completed", "abandoned")
 
 
-def seed(url: str, count: int) -> None:
-    rng = random.Random(7)
+def seed(url: str, count: int, first: int = 0) -> None:
+    """`count` finished sessions (numbered from `first`), with parties, statements, tags
+    and 10 user and 10 bot events each."""
+    rng = random.Random(7 + first)
     start = datetime(2026, 1, 1)
     sessions, parties, statements, tags, rows = [], [], [], [], []
-    for i in range(count):
+    for i in range(first, first + count):
         sid = f"cn-{i:016x}"
         sessions.append(
             {

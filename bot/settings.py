@@ -88,6 +88,23 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+# The policies look back five turns (config.yml); a window needs those and the current one.
+MIN_TRACKER_TURNS = 6
+
+
+def _tracker_turns(env: dict[str, str], default: int = 10) -> int:
+    name = "CONCORDIA_TRACKER_TURNS"
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or 0 < int(raw) < MIN_TRACKER_TURNS:
+        raise ConfigError(
+            f"{name}={raw!r} must be 0 (the whole session) or a whole number of at least "
+            f"{MIN_TRACKER_TURNS} (the policies look back five turns), e.g. {default}"
+        )
+    return int(raw)
+
+
 def default_database_url(root: Path = PROJECT_ROOT) -> str:
     """The embedded default: an SQLite file in the git-ignored `var/` folder."""
     return f"sqlite:///{root / 'var' / 'concordia.db'}"
@@ -120,6 +137,10 @@ class Settings:
     max_kept_events: int = 20000
     # Conversations the database refused (or memory could not hold), one file each.
     parked_dir: Path | None = None
+    # User turns of a conversation the Rasa server works on (the state before them is
+    # carried as slots: components/tracker_window.py); 0 = the whole session, as in
+    # stock Rasa, whose cost per message grows with the conversation.
+    tracker_turns: int = 10
 
     @property
     def web_url(self) -> str:
@@ -164,6 +185,7 @@ class Settings:
             rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip() or None,
             max_kept_events=_positive_int(env, "CONCORDIA_MAX_KEPT_EVENTS", 20000),
             parked_dir=Path(env.get("CONCORDIA_PARKED_DIR") or root / "var" / "parked"),
+            tracker_turns=_tracker_turns(env),
         )
 
     def child_env(self) -> dict[str, str]:
@@ -181,6 +203,7 @@ class Settings:
             CONCORDIA_PUBLIC_URL=self.web_url,
             REDIS_URL=self.redis_url or "",
             CONCORDIA_MAX_MESSAGE_CHARS=str(self.max_message_chars),
+            CONCORDIA_TRACKER_TURNS=str(self.tracker_turns),
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

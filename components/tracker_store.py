@@ -32,11 +32,21 @@ a bad value) parks that conversation on disk (`bot/store/parked.py`, logged as a
 error, written back with `concordia events replay`) and the others carry on.
 Memory is bounded: past `CONCORDIA_MAX_KEPT_EVENTS` kept events, a conversation is
 parked on disk instead and written back from there when the database answers.
+
+The processor gets **the recent part of a conversation** (components/tracker_window.py:
+the state, and the last `CONCORDIA_TRACKER_TURNS` user turns), so a message costs the
+same at turn 150 as at turn 10. After writing a turn, the store keeps that window in
+memory with the id of the last event it wrote; the next read of the conversation asks
+the database only for events after that id (another server's, in a cluster) and
+applies them. A conversation not kept (new to this server, evicted, or whose write
+was not all its own) is read whole once. `retrieve_full_tracker` still reads
+everything.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -62,12 +72,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.store import parked
 from bot.store.faults import describe, failure_kind
+from components.tracker_window import window
 
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 30.0
 KNOWN_CONVERSATIONS = 10000  # how many conversations' stored counts are remembered
+RECENT_CONVERSATIONS = 2000  # how many conversations' windows are kept between turns
 KEPT_REPLY = (
     "I can't reach my records right now, so I could not take that in. Your message is "
     "kept and will be saved: please send it again in a minute, and we will carry on "
@@ -100,6 +112,10 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         # before anything newer of the same conversation.
         self.spilled: dict[str, list[Path]] = {}
         self._known: OrderedDict[str, int] = OrderedDict()
+        self.tracker_turns = settings.tracker_turns
+        # After this server wrote a turn: the id of the last event stored and the window.
+        self._recent: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
+        self._read_upto: dict[str, int] = {}  # the last event id each open turn read
         self._outage_since: float | None = None
         self._retry: asyncio.Task | None = None
 
@@ -110,7 +126,11 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             return kept.copy()
         try:
             self._write_kept_or_park(sender_id)
-            tracker = await super().retrieve(sender_id)
+            tracker = (
+                self._read_recent(sender_id)
+                if self.tracker_turns
+                else await super().retrieve(sender_id)
+            )
         except SQLAlchemyError as exc:
             if failure_kind(exc) is None:
                 raise
@@ -125,12 +145,14 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         # A conversation kept in memory may have been written by a commit whose answer
         # was lost (it looked like an outage): write only what is not stored yet.
         written_before = sender_id in self.pending
+        read_upto = self._read_upto.pop(sender_id, None)
         try:
             self._write_kept_or_park(sender_id)
-            # With an event broker configured, Rasa's save reads the stored tracker first
-            # (`stream_events`), which can fail as TrackerStoreUnavailable.
-            await self.stream_events(tracker)
-            self._append(sender_id, added, skip_stored=written_before)
+            if self.event_broker is not None:
+                # Rasa's `stream_events` re-reads the conversation to find what is new:
+                # this store knows, and its reads are windows.
+                await self._stream_new_events(self.event_broker, added, sender_id)
+            last = self._append(sender_id, added, skip_stored=written_before, after=read_upto)
         except (SQLAlchemyError, TrackerStoreUnavailable) as exc:
             if isinstance(exc, SQLAlchemyError) and failure_kind(exc) is None:
                 self._park(sender_id, added, exc)  # kept on disk, then raised
@@ -141,6 +163,47 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         else:
             self.pending.pop(sender_id, None)
             self._remember(sender_id, len(tracker.events))
+            if last is not None and self.tracker_turns:
+                self._keep_recent(sender_id, last, tracker)
+
+    # -- the recent part of a conversation ----------------------------------------------
+    def _read_recent(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation's window: from what this server kept after its last write
+        plus any event stored since, or else read whole (the latest session) once.
+        Taken out of `_recent` (put back after the turn is written), so a turn that
+        fails leaves nothing behind that the database does not hold."""
+        kept = self._recent.pop(sender_id, None)
+        with self.session_scope() as session:
+            if kept is not None:
+                last, tracker = kept[0], kept[1].copy()
+                query = session.query(self.SQLEvent.id, self.SQLEvent.data).filter(
+                    self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > last
+                )
+            else:
+                tracker, last = None, 0
+                query = self._event_query(session, sender_id, False).with_entities(
+                    self.SQLEvent.id, self.SQLEvent.data
+                )
+            rows = query.order_by(self.SQLEvent.id).all()
+        if tracker is None:
+            if not rows or self.domain is None:
+                self._read_upto[sender_id] = 0  # a new conversation: all it stores is its own
+                return None
+            events = [json.loads(data) for _, data in rows]
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        else:
+            for _, data in rows:
+                tracker.update(Event.from_parameters(json.loads(data)))
+        self._read_upto[sender_id] = rows[-1][0] if rows else last
+        return window(tracker, self.tracker_turns)
+
+    def _keep_recent(self, sender_id: str, last: int, tracker: DialogueStateTracker) -> None:
+        recent = window(tracker, self.tracker_turns)
+        # The processor's own tracker (a short conversation) is copied: it may go on.
+        self._recent[sender_id] = (last, recent.copy() if recent is tracker else recent)
+        self._recent.move_to_end(sender_id)
+        while len(self._recent) > RECENT_CONVERSATIONS:
+            self._recent.popitem(last=False)
 
     # -- writing by what this server added ------------------------------------------------
     def _remember(self, sender_id: str, stored: int) -> None:
@@ -158,9 +221,19 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         conversation it never read, which are then written only if not stored yet)."""
         return list(tracker.events)[self._known.get(tracker.sender_id, 0) :]
 
-    def _append(self, sender_id: str, events: Sequence[Event], skip_stored: bool) -> int:
+    def _append(
+        self,
+        sender_id: str,
+        events: Sequence[Event],
+        skip_stored: bool,
+        after: int | None = None,
+    ) -> int | None:
         """Append events to the conversation in one transaction; with `skip_stored`, those
-        stored already in exactly this form are left out. The number written."""
+        stored already in exactly this form are left out.
+
+        With `after` (the last event id the turn read): the id of the last event stored
+        when every event stored after `after` is one of these, so the window kept from
+        this turn is the whole truth; otherwise None."""
         rows = [parked.row(sender_id, event.as_dict()) for event in events]
         with self.session_scope() as session:
             if skip_stored or sender_id not in self._known:
@@ -171,10 +244,20 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                     )
                 }
                 rows = [r for r in rows if r["data"] not in stored]
-            for values in rows:
-                session.add(self.SQLEvent(**values))
+            added = [self.SQLEvent(**values) for values in rows]
+            session.add_all(added)
+            session.flush()
+            last: int | None = None
+            if after is not None and not skip_stored:
+                newer = (
+                    session.query(self.SQLEvent.id)
+                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > after)
+                    .count()
+                )
+                if newer == len(added):
+                    last = max((row.id for row in added), default=after)
             session.commit()
-        return len(rows)
+        return last
 
     # -- kept in memory, within a bound ---------------------------------------------------
     def _kept_events(self) -> int:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
 
 from bot.knowledge import Knowledge, load_knowledge
 from bot.mediation.analysis import Analyser
+from bot.ops.runner import temporary_postgres
 from bot.settings import PROJECT_ROOT
 from bot.store.migrate import upgrade
 
@@ -22,10 +19,6 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 SCENARIO_IDS = sorted(
     yaml.safe_load(path.read_text(encoding="utf-8"))["id"]
     for path in (KNOWLEDGE_DIR / "scenarios").glob("*.yml")
-)
-# PostgreSQL with trust auth on loopback (started by .ci/run if it is down).
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CONCORDIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 
 
@@ -68,25 +61,6 @@ def semantic_analyser(knowledge: Knowledge, semantics) -> Analyser:
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'concordia.db'}"
-
-
-@contextmanager
-def temporary_postgres() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    from bot.store.db import get_engine
-
-    name = f"concordia_test_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.ops.runner import Stack, rasa_server_spec, scratch_stack
+from bot.ops.runner import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Stack,
+    rasa_server_spec,
+    scratch_stack,
+    temporary_postgres,
+)
 from bot.settings import Settings
 from bot.store.migrate import upgrade
-from tests.conftest import temporary_postgres
 from tests.tcp_proxy import TcpProxy
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -103,17 +109,6 @@ def pg_stack(tmp_path_factory) -> Iterator[ProxiedStack]:
             ) as scratch,
         ):
             yield ProxiedStack(scratch.settings, proxy, direct_url, log_dir / "rasa-server.log")
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

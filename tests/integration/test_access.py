@@ -133,11 +133,10 @@ def test_the_sign_in_limit_holds_across_two_web_processes(tmp_path, database):
     import re
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.ops.runner import Stack, free_port, web_app_spec
+    from bot.ops.runner import Stack, free_port, temporary_postgres, web_app_spec
     from bot.review.accounts import MAX_FAILURES, Accounts
     from bot.settings import Settings
     from bot.store.migrate import upgrade
-    from tests.conftest import temporary_postgres
 
     with contextlib.ExitStack() as cleanup:
         if database == "sqlite":

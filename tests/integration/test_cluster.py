@@ -18,12 +18,11 @@ from sqlalchemy import select
 
 from bot.ops.cluster import ClusterPlan, check_cluster_settings, cluster_specs
 from bot.ops.rasa_model import ensure_model
-from bot.ops.runner import Stack, free_port
+from bot.ops.runner import Stack, free_port, temporary_postgres
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.migrate import upgrade
 from bot.store.models import MediationSession, Statement
-from tests.conftest import temporary_postgres
 from tests.integration.conftest import ARTIFACTS
 
 REDIS_URL = "redis://127.0.0.1:6379/13"

@@ -11,13 +11,12 @@ import pytest
 import requests
 from sqlalchemy import insert
 
-from bot.ops.runner import scratch_stack
+from bot.ops.runner import scratch_stack, temporary_postgres
 from bot.review.accounts import MAX_FAILURES, Accounts
 from bot.store.db import get_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.transcript import events, rasa_metadata
-from tests.conftest import temporary_postgres
 
 PASSWORD = "a long enough password"
 

@@ -10,7 +10,7 @@ import io
 import pytest
 import requests
 
-from bot.ops.runner import scratch_stack
+from bot.ops.runner import scratch_stack, temporary_postgres
 from bot.review.accounts import Accounts
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
@@ -18,7 +18,6 @@ from bot.store.training import TrainingRepository
 from bot.store.training_record import training_record
 from bot.training.matching import AnswerKey, catalogue_items
 from bot.training.scoring import score_session
-from tests.conftest import temporary_postgres
 from tests.integration.test_review_web import PASSWORD, sign_in
 
 XSS_NAME = "<script>alert('trainee')</script>"
