@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from bot.knowledge.lexicon import Topic
 from bot.mediation.semantics import Semantics
@@ -132,6 +134,28 @@ class Analysis:
         return frozenset(lemma for lemma in self.lemmas if lemma not in FILLER_LEMMAS)
 
 
+# thinc (spaCy's backend) imports each of these when it is installed, to offer it as a
+# backend. Rasa puts TensorFlow in the same environment, so a process that only
+# lemmatises (the action server) loaded TensorFlow, JAX and h5py: about 300 MB and
+# seconds of start-up it never used.
+UNUSED_BACKENDS = ("tensorflow", "jax", "h5py", "mxnet")
+
+
+def _import_spacy() -> ModuleType:
+    """spaCy, imported without the backends thinc would load and this never uses; a
+    process that has already loaded one (the Rasa server, tests) keeps it."""
+    hidden = [name for name in UNUSED_BACKENDS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import spacy
+    finally:
+        for name in hidden:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+    return spacy
+
+
 class Analyser:
     """Holds the spaCy pipeline and topic matcher; build once per process.
 
@@ -140,7 +164,7 @@ class Analyser:
     """
 
     def __init__(self, topics: dict[str, Topic], semantics: Semantics | None = None) -> None:
-        import spacy
+        spacy = _import_spacy()
         from spacy.matcher import PhraseMatcher
 
         self._nlp = spacy.blank("en")

@@ -298,11 +298,12 @@ def scratch_stack(
     web: bool = False,
     env: Mapping[str, str] | None = None,
     timeout: float = 300,
+    model: Path | None = None,
 ) -> Iterator[ScratchStack]:
     """The one throwaway stack for tests and benchmarks alike: free loopback ports, a
     migrated database (SQLite in `workdir` unless `env` names another), the Rasa and
-    action servers with the current model (trained if needed) unless `assistant` is
-    False, the web app if `web`; everything stopped on exit."""
+    action servers with `model` or else the current model (trained if needed) unless
+    `assistant` is False, the web app if `web`; everything stopped on exit."""
     from bot.ops.rasa_model import ensure_model
     from bot.store.migrate import upgrade
 
@@ -318,11 +319,10 @@ def scratch_stack(
         }
     )
     upgrade(settings.database_url)
-    model = (
-        ensure_model(settings.root, settings.models_dir, env=settings.child_env())
-        if assistant
-        else None
-    )
+    if assistant and model is None:
+        model = ensure_model(settings.root, settings.models_dir, env=settings.child_env())
+    elif not assistant:
+        model = None
     stack = Stack(settings, log_dir=log_dir)
     specs = []
     if model is not None:

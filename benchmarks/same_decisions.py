@@ -1,15 +1,18 @@
-"""Does the assistant decide the same with a window as with the whole conversation?
+"""Does the assistant decide the same after a change that should not change it?
 
-Run: .venv/bin/python benchmarks/window_check.py [--mediations 30] [--long 6]
+Run: .venv/bin/python benchmarks/same_decisions.py [--mediations 30] [--long 6]
+     [--b-env NAME=VALUE ...] [--b-model PATH]
 
-Two stacks side by side: one serving the last CONCORDIA_TRACKER_TURNS user turns
-(the default, components/tracker_window.py), one the whole session (0, as stock
-Rasa). Both get the same typed conversations: whole mediations as the soak types
-them, and long ones that state many interests per party before going on. Compared
-per conversation, from each stack's database: the actions the assistant ran and the
-slots it set, in order (session ids and timestamps aside). Prints the number that
-differ and the first difference of each. A check, not a test: two Rasa servers take
-two minutes to start.
+Two stacks side by side, A (the current settings and model) and B (A with `--b-env`
+and/or `--b-model`). By default B serves the whole session (CONCORDIA_TRACKER_TURNS=0,
+as stock Rasa) where A serves a window (components/tracker_window.py); with
+`--b-model` it compares two models (e.g. with and without a policy). Both get the same
+typed conversations: whole mediations as the soak types them, and long ones that
+state many interests per party before going on. Compared per conversation, from each
+stack's database: the actions the assistant ran, the slots it set and the forms it
+ran, in order (session ids and timestamps aside). Prints the number that differ and
+the first difference of each. A check, not a test: two Rasa servers take two minutes
+to start.
 """
 
 from __future__ import annotations
@@ -79,7 +82,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mediations", type=int, default=30)
     parser.add_argument("--long", type=int, default=6)
+    parser.add_argument(
+        "--b-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="B's environment (repeatable; default CONCORDIA_TRACKER_TURNS=0 without --b-model)",
+    )
+    parser.add_argument("--b-model", type=Path, help="B's model file (default: A's)")
     args = parser.parse_args()
+    b_env = dict(item.split("=", 1) for item in args.b_env)
+    if not b_env and args.b_model is None:
+        b_env = {"CONCORDIA_TRACKER_TURNS": "0"}
     conversations = {
         f"whole-{i}": plan(i, "check", seed=5).messages for i in range(args.mediations)
     }
@@ -88,12 +102,14 @@ def main() -> int:
     with (
         tempfile.TemporaryDirectory() as one,
         tempfile.TemporaryDirectory() as two,
-        scratch_stack(Path(one), logs / "window", timeout=420) as windowed,
-        scratch_stack(
-            Path(two), logs / "whole", env={"CONCORDIA_TRACKER_TURNS": "0"}, timeout=420
-        ) as whole,
+        scratch_stack(Path(one), logs / "a", timeout=420) as a,
+        scratch_stack(Path(two), logs / "b", env=b_env, model=args.b_model, timeout=420) as b,
     ):
-        stacks = (windowed, whole)
+        print(
+            f"A: {a.model.name if a.model else '?'}; B: {b.model.name if b.model else '?'} {b_env}",
+            file=sys.stderr,
+        )
+        stacks = (a, b)
         for stack in stacks:
             webhook = f"{stack.settings.rasa_url}/webhooks/rest/webhook"
             with ThreadPoolExecutor(max_workers=4) as pool:
@@ -112,8 +128,8 @@ def main() -> int:
                     min(len(ours), len(theirs)),
                 )
                 print(
-                    f"{sender}: differs at decision {at}: window {ours[at : at + 3]} / "
-                    f"whole {theirs[at : at + 3]}"
+                    f"{sender}: differs at decision {at}: "
+                    f"A {ours[at : at + 3]} / B {theirs[at : at + 3]}"
                 )
     print(
         f"{len(conversations)} conversations ({turns} typed messages, the longest "
