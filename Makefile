@@ -79,8 +79,11 @@ test-integration: install    ## real Rasa + action servers over REST
 test: install browser nginx lint validate train test-stories test-nlu  ## everything
 	$(BIN)/pytest
 
-bench: install                ## benchmarks (figures, not tests) into benchmarks/RESULTS.md
+bench: install browser         ## benchmarks (figures, not tests) into benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/latency.py --write
+	$(BIN)/python benchmarks/growth.py --write
+	$(BIN)/python benchmarks/stored_sessions.py --write
+	$(BIN)/python benchmarks/widget.py --write
 	$(BIN)/python benchmarks/nlu_quality.py --write
 	$(BIN)/python benchmarks/nlu_crossval.py --write
 	$(BIN)/python benchmarks/training_time.py --write

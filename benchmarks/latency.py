@@ -118,6 +118,14 @@ def closed_loop(url: str, script: Script, users: int, warm_up: float, seconds: f
     return Run(latencies, seconds, errors[0])
 
 
+def assignment(text: str) -> tuple[str, str]:
+    """An `--env` value: NAME=VALUE."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, e.g. SANIC_WORKERS=2")
+    return name.strip(), value
+
+
 def table(runs: dict[str, Run], memory: tuple[float, float], args, model: str) -> str:
     n = args.conversations
     lines = [
@@ -165,10 +173,19 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="counted, per run")
     parser.add_argument("--warm-up", type=float, default=10.0, help="not counted, per run")
     parser.add_argument("--database-url", help="Concordia's database (default: fresh SQLite)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        type=assignment,
+        metavar="NAME=VALUE",
+        help="extra environment for both sides' processes (same environment), repeatable",
+    )
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     logs = ROOT / "var" / "bench" / "logs"
     database = {"DATABASE_URL": args.database_url} if args.database_url else {}
+    os.environ.update(args.env)  # Settings passes it on to both sides' processes
     print("Starting both assistants...", file=sys.stderr)
     with (
         tempfile.TemporaryDirectory() as scratch,

@@ -115,7 +115,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         self.tracker_turns = settings.tracker_turns
         # After this server wrote a turn: the id of the last event stored and the window.
         self._recent: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
-        self._read_upto: dict[str, int] = {}  # the last event id each open turn read
+        self._read_upto: OrderedDict[str, int] = OrderedDict()  # last event id a turn read
         self._outage_since: float | None = None
         self._retry: asyncio.Task | None = None
 
@@ -187,15 +187,23 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             rows = query.order_by(self.SQLEvent.id).all()
         if tracker is None:
             if not rows or self.domain is None:
-                self._read_upto[sender_id] = 0  # a new conversation: all it stores is its own
+                self._read(sender_id, 0)  # a new conversation: all it stores is its own
                 return None
             events = [json.loads(data) for _, data in rows]
             tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         else:
             for _, data in rows:
                 tracker.update(Event.from_parameters(json.loads(data)))
-        self._read_upto[sender_id] = rows[-1][0] if rows else last
+        self._read(sender_id, rows[-1][0] if rows else last)
         return window(tracker, self.tracker_turns)
+
+    def _read(self, sender_id: str, upto: int) -> None:
+        """Remember the last event id a turn read, for its write (a read no write
+        follows, e.g. a prediction over the API, is forgotten with the oldest)."""
+        self._read_upto[sender_id] = upto
+        self._read_upto.move_to_end(sender_id)
+        while len(self._read_upto) > KNOWN_CONVERSATIONS:
+            self._read_upto.popitem(last=False)
 
     def _keep_recent(self, sender_id: str, last: int, tracker: DialogueStateTracker) -> None:
         recent = window(tracker, self.tracker_turns)

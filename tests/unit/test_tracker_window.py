@@ -302,3 +302,22 @@ def test_tracker_turns_zero_serves_the_whole_session(tmp_path, monkeypatch):
 def test_a_window_too_short_for_the_policies_is_refused_with_the_fix(value):
     with pytest.raises(ConfigError, match=r"CONCORDIA_TRACKER_TURNS.*at least 6"):
         Settings.from_env({"CONCORDIA_TRACKER_TURNS": value})
+
+
+def test_a_conversation_evicted_from_memory_is_read_whole_again(tmp_path, monkeypatch):
+    monkeypatch.setattr("components.tracker_store.RECENT_CONVERSATIONS", 1)
+    url = f"sqlite:///{tmp_path / 'evicted.db'}"
+    events = opening() + statements(14)
+
+    async def scenario() -> None:
+        store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
+        for events_of_turn in _turns(events):
+            await _turn(store, "ost", events_of_turn)
+            await _turn(store, "west", events_of_turn)  # pushes "ost" out, and back
+        assert list(store._recent) == ["west"]
+        for sender in ("ost", "west"):
+            back = await store.retrieve(sender)
+            assert state(back) == state(tracker_of(events))
+        store.engine.dispose()
+
+    asyncio.run(scenario())
