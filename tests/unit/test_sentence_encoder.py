@@ -9,7 +9,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.mediation import encoder as sentence_encoder
-from bot.mediation.encoder import MAX_WORDPIECES, default_encoder
+from bot.mediation.encoder import MAX_WORDPIECES, SentenceEncoder, default_encoder, model_dir
 from components.sentence_featurizer import SentenceEncoderFeaturizer
 
 # Ids and spans as Hugging Face's `tokenizers` 0.23.3 gives them for the model's own
@@ -48,6 +48,35 @@ def test_a_long_message_is_cut_at_the_model_limit(encoder):
     ids, offsets = encoder.tokenizer.encode("word " * 1000)
     assert len(ids) == len(offsets) == MAX_WORDPIECES
     assert ids[0] == encoder.tokenizer.cls and ids[-1] == encoder.tokenizer.sep
+
+
+@pytest.fixture(scope="module")
+def numpy_encoder():
+    return SentenceEncoder(model_dir(), runtime="numpy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our farmers depend on the river to water their crops",
+        "",
+        "word " * 1000,  # cut at the limit: every position embedding in use
+        "Ωmega façade 東京 🙂 unbelievably\u200bhostile",
+    ],
+)
+def test_onnx_runtime_gives_the_numpy_reference_vectors(encoder, numpy_encoder, text):
+    """The servers run the ONNX graph (a third of the time); the thresholds were tuned
+    with what the NumPy forward pass gives."""
+    reference = numpy_encoder.encode(text)
+    fast = encoder.encode(text)
+    assert fast.offsets == reference.offsets
+    assert fast.vectors.dtype == np.float32
+    assert np.abs(fast.vectors - reference.vectors).max() < 1e-4
+
+
+def test_an_unknown_runtime_is_refused():
+    with pytest.raises(ValueError, match="runtime must be"):
+        SentenceEncoder(model_dir(), runtime="torch")
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
