@@ -1,6 +1,6 @@
 """Cost per message as a conversation grows: the turn-number curve of issue 17.
 
-Run: .venv/bin/python benchmarks/growth.py [--turns 150] [--conversations 3] [--write]
+Run: .venv/bin/python benchmarks/growth.py [--turns 160] [--conversations 3] [--write]
 
 One user at a time, nothing else running. Concordia: a typed mediation taken to the
 interests step, then typed interests (and the answer when the assistant asks "an
@@ -123,7 +123,7 @@ def table(ours: Curve, stock: Curve, turns: int, model: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=150)
+    parser.add_argument("--turns", type=int, default=160)
     parser.add_argument("--conversations", type=int, default=3)
     parser.add_argument("--no-stock", action="store_true", help="Concordia only (profiling)")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")

@@ -96,14 +96,16 @@ def peak_rss_mb(groups: list[int]) -> float:
 
 
 def commit() -> str:
-    """The commit measured, marked when the work tree differs from it."""
+    """The commit measured, marked when its code differs from the work tree (changed
+    Markdown, such as RESULTS.md being written, does not count)."""
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    dirty = subprocess.run(
+    changed = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    ).stdout.splitlines()
+    dirty = [line for line in changed if not line.rstrip().endswith(".md")]
     return f"{head}+changes" if dirty else head
