@@ -23,6 +23,7 @@ $(WEBCHAT): scripts/fetch-webchat.sh
 
 $(ENCODER): scripts/fetch-encoder.sh $(STAMP)
 	bash scripts/fetch-encoder.sh
+	$(BIN)/python -m bot.mediation.encoder
 
 help:                        ## this list: every target and what it does (`make` alone shows it)
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)

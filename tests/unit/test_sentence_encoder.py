@@ -9,7 +9,13 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.mediation import encoder as sentence_encoder
-from bot.mediation.encoder import MAX_WORDPIECES, SentenceEncoder, default_encoder, model_dir
+from bot.mediation.encoder import (
+    MAX_WORDPIECES,
+    SentenceEncoder,
+    default_encoder,
+    model_dir,
+    onnx_file,
+)
 from components.sentence_featurizer import SentenceEncoderFeaturizer
 
 # Ids and spans as Hugging Face's `tokenizers` 0.23.3 gives them for the model's own
@@ -72,6 +78,19 @@ def test_onnx_runtime_gives_the_numpy_reference_vectors(encoder, numpy_encoder, 
     assert fast.offsets == reference.offsets
     assert fast.vectors.dtype == np.float32
     assert np.abs(fast.vectors - reference.vectors).max() < 1e-4
+
+
+def test_the_onnx_graph_is_built_once_beside_the_model_folder(tmp_path):
+    """Not inside it: the model fingerprint reads every file there."""
+    folder = tmp_path / "all-MiniLM-L6-v2"
+    folder.mkdir()
+    for name in ("config.json", "vocab.txt", "model.safetensors"):
+        (folder / name).symlink_to(model_dir() / name)
+    built = onnx_file(folder)
+    assert built.parent == tmp_path and built.is_file()
+    stamp = built.stat().st_mtime_ns
+    assert onnx_file(folder) == built and built.stat().st_mtime_ns == stamp
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_an_unknown_runtime_is_refused():
