@@ -114,7 +114,9 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         self._known: OrderedDict[str, int] = OrderedDict()
         self.tracker_turns = settings.tracker_turns
         # After this server wrote a turn: the id of the last event stored and the window.
-        self._recent: OrderedDict[str, tuple[int, DialogueStateTracker]] = OrderedDict()
+        # The id and number of the events stored up to it let a read tell that nothing
+        # was removed (retention) or committed late below that id (PostgreSQL).
+        self._recent: OrderedDict[str, tuple[int, int, DialogueStateTracker]] = OrderedDict()
         self._read_upto: OrderedDict[str, int] = OrderedDict()  # last event id a turn read
         self._outage_since: float | None = None
         self._retry: asyncio.Task | None = None
@@ -152,7 +154,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                 # Rasa's `stream_events` re-reads the conversation to find what is new:
                 # this store knows, and its reads are windows.
                 await self._stream_new_events(self.event_broker, added, sender_id)
-            last = self._append(sender_id, added, skip_stored=written_before, after=read_upto)
+            written = self._append(sender_id, added, skip_stored=written_before, after=read_upto)
         except (SQLAlchemyError, TrackerStoreUnavailable) as exc:
             if isinstance(exc, SQLAlchemyError) and failure_kind(exc) is None:
                 self._park(sender_id, added, exc)  # kept on disk, then raised
@@ -163,8 +165,8 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         else:
             self.pending.pop(sender_id, None)
             self._remember(sender_id, len(tracker.events))
-            if last is not None and self.tracker_turns:
-                self._keep_recent(sender_id, last, tracker)
+            if written is not None and self.tracker_turns:
+                self._keep_recent(sender_id, written, tracker)
 
     # -- the recent part of a conversation ----------------------------------------------
     def _read_recent(self, sender_id: str) -> DialogueStateTracker | None:
@@ -174,10 +176,15 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         fails leaves nothing behind that the database does not hold."""
         kept = self._recent.pop(sender_id, None)
         with self.session_scope() as session:
+            mine = self.SQLEvent.sender_id == sender_id
             if kept is not None:
-                last, tracker = kept[0], kept[1].copy()
+                stored = session.query(self.SQLEvent.id).filter(mine, self.SQLEvent.id <= kept[0])
+                if stored.count() != kept[1]:
+                    kept = None  # removed or written meanwhile below the id: read it whole
+            if kept is not None:
+                last, tracker = kept[0], kept[2].copy()
                 query = session.query(self.SQLEvent.id, self.SQLEvent.data).filter(
-                    self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > last
+                    mine, self.SQLEvent.id > last
                 )
             else:
                 tracker, last = None, 0
@@ -205,10 +212,12 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         while len(self._read_upto) > KNOWN_CONVERSATIONS:
             self._read_upto.popitem(last=False)
 
-    def _keep_recent(self, sender_id: str, last: int, tracker: DialogueStateTracker) -> None:
+    def _keep_recent(
+        self, sender_id: str, written: tuple[int, int], tracker: DialogueStateTracker
+    ) -> None:
         recent = window(tracker, self.tracker_turns)
         # The processor's own tracker (a short conversation) is copied: it may go on.
-        self._recent[sender_id] = (last, recent.copy() if recent is tracker else recent)
+        self._recent[sender_id] = (*written, recent.copy() if recent is tracker else recent)
         self._recent.move_to_end(sender_id)
         while len(self._recent) > RECENT_CONVERSATIONS:
             self._recent.popitem(last=False)
@@ -235,13 +244,13 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         events: Sequence[Event],
         skip_stored: bool,
         after: int | None = None,
-    ) -> int | None:
+    ) -> tuple[int, int] | None:
         """Append events to the conversation in one transaction; with `skip_stored`, those
         stored already in exactly this form are left out.
 
         With `after` (the last event id the turn read): the id of the last event stored
-        when every event stored after `after` is one of these, so the window kept from
-        this turn is the whole truth; otherwise None."""
+        and the number stored up to it, when every event stored after `after` is one of
+        these, so the window kept from this turn is the whole truth; otherwise None."""
         rows = [parked.row(sender_id, event.as_dict()) for event in events]
         with self.session_scope() as session:
             if skip_stored or sender_id not in self._known:
@@ -255,17 +264,14 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             added = [self.SQLEvent(**values) for values in rows]
             session.add_all(added)
             session.flush()
-            last: int | None = None
+            written: tuple[int, int] | None = None
             if after is not None and not skip_stored:
-                newer = (
-                    session.query(self.SQLEvent.id)
-                    .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > after)
-                    .count()
-                )
-                if newer == len(added):
+                mine = session.query(self.SQLEvent.id).filter(self.SQLEvent.sender_id == sender_id)
+                if mine.filter(self.SQLEvent.id > after).count() == len(added):
                     last = max((row.id for row in added), default=after)
+                    written = (last, mine.filter(self.SQLEvent.id <= last).count())
             session.commit()
-        return last
+        return written
 
     # -- kept in memory, within a bound ---------------------------------------------------
     def _kept_events(self) -> int:

@@ -43,9 +43,6 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-# User turns a reverting event may reach back (back, rephrase: one or two).
-REVERT_REACH = 2
-
 
 def _listen_before(events: Sequence[Event], index: int) -> int:
     """The `action_listen` right before the user message at `index` (or the message
@@ -57,6 +54,18 @@ def _listen_before(events: Sequence[Event], index: int) -> int:
     return index
 
 
+def _reach(events: Sequence[Event], index: int) -> int:
+    """User turns the revert at `index` undoes: one per revert since the last message
+    (Rasa's "back" reverts twice)."""
+    reverts = 0
+    for event in reversed(events[: index + 1]):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, (UserUtteranceReverted, ActionReverted)):
+            reverts += 1
+    return reverts
+
+
 def tail_start(events: Sequence[Event], turns: int) -> int:
     """Where the last `turns` user turns begin (0: keep everything), moved back so every
     revert in them finds the turns it undoes inside the window."""
@@ -66,10 +75,9 @@ def tail_start(events: Sequence[Event], turns: int) -> int:
     keep = turns
     while keep < len(users):
         first = users[-keep]
-        # A revert needs REVERT_REACH user turns before it inside the window.
         short = any(
             isinstance(e, (UserUtteranceReverted, ActionReverted))
-            and sum(1 for u in users if first <= u < i) < REVERT_REACH
+            and sum(1 for u in users if first <= u < i) < _reach(events, i)
             for i, e in enumerate(events[first:], start=first)
         )
         if not short:

@@ -151,8 +151,8 @@ def _import_spacy() -> ModuleType:
         import spacy
     finally:
         for name in hidden:
-            if sys.modules.get(name) is None:
-                del sys.modules[name]
+            if name in sys.modules and sys.modules[name] is None:
+                sys.modules.pop(name, None)
     return spacy
 
 

@@ -29,6 +29,7 @@ import hashlib
 import inspect
 import json
 import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,9 +266,12 @@ def onnx_file(model_dir: Path) -> Path:
             int(config["num_attention_heads"]),
             int(config["hidden_size"]),
         )
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(graph)
-        partial.replace(path)
+        handle, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as partial:
+            partial.write(graph)
+            partial.flush()
+            os.fsync(partial.fileno())
+        os.replace(name, path)
     return path
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -28,6 +28,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _replace_when_the_file_changes(engine: Engine, path: Path) -> None:
+    """A pooled connection keeps the file it opened: if that file was deleted or
+    replaced, writes would go to a file nobody reads. Each checkout compares the file
+    now at `path` with the connection's, and has the pool open a fresh one if they
+    differ (which then fails, or finds the new file, as an unpooled one would)."""
+
+    @event.listens_for(engine, "connect")
+    def remember(dbapi_connection, record) -> None:
+        record.info["file"] = _file_identity(path)
+
+    @event.listens_for(engine, "checkout")
+    def check(dbapi_connection, record, proxy) -> None:
+        if record.info.get("file") != _file_identity(path):
+            raise DisconnectionError(f"{path} was deleted or replaced")
 
 
 def sqlite_file(database: str | None) -> Path | None:
@@ -56,10 +80,10 @@ def get_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool) and
             # runs the pragmas each time: 10% of the action server's CPU under load.
-            # A pool keeps a few open; `pool_pre_ping` replaces one whose file went away.
-            # (A database in memory keeps SQLAlchemy's one connection per thread.)
+            # A pool keeps a few open. (A database in memory keeps SQLAlchemy's one
+            # connection per thread.)
             pooled = (
-                {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10, "pool_pre_ping": True}
+                {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
                 if path is not None
                 else {}
             )
@@ -67,6 +91,8 @@ def get_engine(url: str) -> Engine:
                 url, future=True, connect_args={"check_same_thread": False}, **pooled
             )
             event.listen(engine, "connect", _sqlite_pragmas)
+            if path is not None:
+                _replace_when_the_file_changes(engine, path)
             return engine
         return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:

@@ -187,3 +187,22 @@ def test_the_migrations_build_exactly_the_models(database_url):
     with get_engine(database_url).connect() as connection:
         context = MigrationContext.configure(connection)
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_pooled_sqlite_connection_never_writes_to_a_deleted_file(tmp_path):
+    """The pool keeps connections open; one whose file was deleted must not take writes
+    nobody will read: it fails as a fresh connection would (no tables: run upgrade)."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'gone.db'}"
+    upgrade(url)
+    repository = SessionRepository(url)
+    repository.start_session("before")
+    (tmp_path / "gone.db").unlink()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"gone.db{suffix}").unlink(missing_ok=True)
+    with pytest.raises(OperationalError, match="no such table"):
+        repository.start_session("after")
+    get_engine(url).dispose()

@@ -173,7 +173,25 @@ def test_a_revert_keeps_the_turns_it_undoes_inside_the_window():
     start = tail_start(events, TURNS)
     revert = next(i for i, e in enumerate(events) if isinstance(e, UserUtteranceReverted))
     users_before = [e for e in events[start:revert] if isinstance(e, UserUttered)]
-    assert len(users_before) >= 2
+    assert len(users_before) >= 1  # the message it undoes
+
+
+def test_a_run_of_reverted_turns_keeps_the_window_short():
+    """The action server down for 40 turns: each told so and reverted
+    (components/action_unavailable.py), the window still bounded."""
+    failing = []
+    for n in range(40):
+        failing += turn(
+            f"hello {n}",
+            "state_interest",
+            BotUttered("Part of the assistant is unavailable; please send that again."),
+            UserUtteranceReverted(),
+        )
+    back = statements(1, start=10)  # the server answers again
+    whole = tracker_of(opening() + statements(10) + failing + back)
+    recent = window(whole, TURNS)
+    assert state(recent) == state(whole)
+    assert sum(isinstance(e, UserUttered) for e in recent.events) <= TURNS + 1
 
 
 def test_the_latest_restart_or_session_start_stays_in_view():
@@ -318,6 +336,27 @@ def test_a_conversation_evicted_from_memory_is_read_whole_again(tmp_path, monkey
         for sender in ("ost", "west"):
             back = await store.retrieve(sender)
             assert state(back) == state(tracker_of(events))
+        store.engine.dispose()
+
+    asyncio.run(scenario())
+
+
+def test_a_conversation_removed_meanwhile_is_not_brought_back(tmp_path):
+    """Retention may delete a conversation a server still holds a window of."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'purged.db'}"
+    events = opening() + statements(14)
+
+    async def scenario() -> None:
+        store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
+        for events_of_turn in _turns(events):
+            await _turn(store, "ost", events_of_turn)
+        engine = create_engine(url, future=True)
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM events WHERE sender_id = 'ost'"))
+        engine.dispose()
+        assert await store.retrieve("ost") is None
         store.engine.dispose()
 
     asyncio.run(scenario())
