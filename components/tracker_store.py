@@ -182,7 +182,8 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                 if stored.count() != kept[1]:
                     kept = None  # removed or written meanwhile below the id: read it whole
             if kept is not None:
-                last, tracker = kept[0], kept[2].copy()
+                # Popped, so no one else holds it: the turn may change it in place.
+                last, tracker = kept[0], kept[2]
                 query = session.query(self.SQLEvent.id, self.SQLEvent.data).filter(
                     mine, self.SQLEvent.id > last
                 )

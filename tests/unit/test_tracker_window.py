@@ -232,6 +232,12 @@ async def _turn(store: DurableSQLTrackerStore, sender: str, events: list[Event])
     await store.save(tracker)
 
 
+async def _write(store: DurableSQLTrackerStore, sender: str, events: list[Event]) -> None:
+    """The conversation written turn by turn, as the processor does."""
+    for events_of_turn in _turns(events):
+        await _turn(store, sender, events_of_turn)
+
+
 def _turns(events: list[Event]) -> list[list[Event]]:
     """Split a conversation where the assistant listens, as the processor saves it."""
     turns, current = [], []
@@ -248,8 +254,7 @@ def test_the_store_serves_windows_and_stores_every_event(database_url):
 
     async def scenario() -> None:
         store = DurableSQLTrackerStore(domain=DOMAIN, host=database_url)
-        for events_of_turn in _turns(events):
-            await _turn(store, "ost", events_of_turn)
+        await _write(store, "ost", events)
         recent = await store.retrieve("ost")
         assert state(recent) == state(tracker_of(events))
         assert len(recent.events) < 100
@@ -270,8 +275,7 @@ def test_the_store_reads_what_another_server_wrote_since(tmp_path):
     async def scenario() -> None:
         ours = DurableSQLTrackerStore(domain=DOMAIN, host=url)
         other = DurableSQLTrackerStore(domain=DOMAIN, host=url)
-        for events_of_turn in _turns(events):
-            await _turn(ours, "ost", events_of_turn)
+        await _write(ours, "ost", events)
         await _turn(other, "ost", theirs)
         back = await ours.retrieve("ost")
         assert back.latest_message.text == "Ost needs pasture number 20"
@@ -288,8 +292,7 @@ def test_a_turn_that_was_not_written_leaves_nothing_behind(tmp_path):
 
     async def scenario() -> None:
         store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
-        for events_of_turn in _turns(events):
-            await _turn(store, "ost", events_of_turn)
+        await _write(store, "ost", events)
         failed = await store.retrieve("ost")
         failed.update(UserUttered("never saved", {"name": "state_interest"}))
         back = await store.retrieve("ost")  # the failed turn's tracker is not reused
@@ -306,8 +309,7 @@ def test_tracker_turns_zero_serves_the_whole_session(tmp_path, monkeypatch):
 
     async def scenario() -> None:
         store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
-        for events_of_turn in _turns(events):
-            await _turn(store, "ost", events_of_turn)
+        await _write(store, "ost", events)
         back = await store.retrieve("ost")
         # Rasa's own read: the latest session, from its `session_started` on.
         assert [e.as_dict() for e in back.events] == [e.as_dict() for e in events[1:]]
@@ -350,8 +352,7 @@ def test_a_conversation_removed_meanwhile_is_not_brought_back(tmp_path):
 
     async def scenario() -> None:
         store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
-        for events_of_turn in _turns(events):
-            await _turn(store, "ost", events_of_turn)
+        await _write(store, "ost", events)
         engine = create_engine(url, future=True)
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM events WHERE sender_id = 'ost'"))
