@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import requests
 
@@ -276,3 +277,13 @@ def test_a_mediation_answered_in_typed_words_is_closed_with_its_summary(stack):
     record = SessionRepository(stack.settings.database_url).get(session_id)
     assert record.status == "completed" and record.summary
     assert "happy with that list" not in " ".join(c.text for c in record.common_ground)
+
+
+def test_the_action_server_does_not_load_tensorflow(stack):
+    """spaCy's thinc imports TensorFlow, JAX and h5py when installed (Rasa installs
+    TensorFlow beside it): about 300 MB the action server never used
+    (bot/mediation/analysis.py hides them while spaCy is imported)."""
+    leader = next(p for spec, p in stack.processes.children if spec.name == "action server")
+    maps = Path(f"/proc/{leader.pid}/maps").read_text(encoding="utf-8")
+    assert "spacy" in maps  # the analyser is loaded
+    assert "libtensorflow" not in maps and "jaxlib" not in maps and "h5py" not in maps
