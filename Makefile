@@ -71,7 +71,7 @@ test-stories: install        ## Rasa test stories, failing on any prediction err
 test-nlu: install            ## held-out intent report, failing below the threshold
 	$(CONCORDIA) test nlu
 
-test-unit: install            ## pytest tests/unit: no process started, no port opened
+test-unit: install train      ## pytest tests/unit: no process started, no port opened (one test loads the model)
 	$(BIN)/pytest -m "not integration"
 
 test-integration: install    ## real Rasa + action servers over REST
