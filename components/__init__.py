@@ -6,7 +6,8 @@ profiling found in Rasa 3.6 are installed here, once, before the first message:
 the check of action-server replies and the lookup of event classes. Each keeps
 Rasa's behaviour and is tested against it (tests/unit/test_rasa_hot_paths.py).
 TensorFlow models are loaded for prediction only (`inference_load`: about 500 MB
-less, the same predictions, tests/unit/test_inference_load.py).
+less) and a message's NLU runs beside the event loop (`nlu_thread`); both give the
+same predictions as Rasa's own code (tests/unit/test_model_serving.py).
 A custom action that the action server cannot run ends the turn with a clear reply
 instead of silence (`action_unavailable`), and a database outage keeps conversations
 in memory until they can be written (`tracker_store`).
@@ -17,11 +18,13 @@ from components import (
     action_unavailable,
     event_types,
     inference_load,
+    nlu_thread,
     tracker_store,
 )
 
 action_response.install()
 event_types.install()
 inference_load.install()
+nlu_thread.install()
 action_unavailable.install()
 tracker_store.install()

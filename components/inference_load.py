@@ -10,7 +10,7 @@ the variables, which TensorFlow fills from the checkpoint as they are created
 (restore on create). Every variable prediction creates must come from the checkpoint,
 or Rasa's own load runs instead; the optimizer's saved state is left unread. Intents,
 rankings, confidences and entities come out exactly as with Rasa's load
-(tests/unit/test_inference_load.py). Fine-tuning (`rasa train --finetune`) and a model
+(tests/unit/test_model_serving.py). Fine-tuning (`rasa train --finetune`) and a model
 loaded without a prediction example keep Rasa's load.
 """
 

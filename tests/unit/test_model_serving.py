@@ -1,20 +1,24 @@
-"""Models loaded for prediction only (components/inference_load.py) predict exactly as
-Rasa's own load does, without its training state."""
+"""How the Rasa server serves the model: loaded for prediction only
+(components/inference_load.py) and parsed beside the event loop
+(components/nlu_thread.py), each giving exactly what Rasa's own code gives."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa.core.agent import Agent
+from rasa.core.processor import MessageProcessor
 from rasa.utils.tensorflow.models import RasaModel
 
 import components  # noqa: F401  (installs the load, as Rasa's import of it does)
 from bot.ops.rasa_model import model_path
 from bot.settings import Settings
-from components import inference_load
+from components import inference_load, nlu_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +63,11 @@ def diet(agent: Agent) -> Any:
     return node._component.model
 
 
+@pytest.fixture(scope="module")
+def agent(model) -> Agent:
+    return Agent.load(str(model))
+
+
 def parses(agent: Agent, texts: list[str]) -> list[dict]:
     async def parse_all() -> list[dict]:
         return [await agent.parse_message(text) for text in texts]
@@ -66,9 +75,9 @@ def parses(agent: Agent, texts: list[str]) -> list[dict]:
     return asyncio.run(parse_all())
 
 
-def test_a_served_model_predicts_exactly_as_rasas_load(model, monkeypatch):
+def test_a_served_model_predicts_exactly_as_rasas_load(model, agent, monkeypatch):
     texts = TEXTS + training_examples(80)
-    ours = Agent.load(str(model))
+    ours = agent
     monkeypatch.setattr(RasaModel, "load", classmethod(inference_load._RASA_LOAD))
     rasas = Agent.load(str(model))
 
@@ -134,3 +143,49 @@ def test_fine_tuning_and_no_prediction_example_keep_rasas_load(rasas_load):
     assert len(rasas_load) == 2
     model = load(fake_model(True), "m.tf", "example", "predict")
     assert model.ran and len(rasas_load) == 2
+
+
+def meaning(parse: dict) -> tuple:
+    """What a parse says (each parse has its own message id)."""
+    return parse["text"], parse["intent"], parse["intent_ranking"], parse["entities"]
+
+
+def test_messages_are_parsed_in_the_nlu_thread_as_rasa_parses_them(agent, monkeypatch):
+    threads: list[str] = []
+    graph = MessageProcessor._parse_message_with_graph
+
+    def recording(self, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return graph(self, *args, **kwargs)
+
+    monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph", recording)
+    ours = parses(agent, TEXTS)
+    assert len(threads) == len(TEXTS) and all(name.startswith("nlu") for name in threads)
+
+    monkeypatch.setattr(MessageProcessor, "parse_message", nlu_thread._RASA_PARSE)
+    rasas = parses(agent, TEXTS)
+    assert threads[len(TEXTS) :] == [threading.main_thread().name] * len(TEXTS)
+    assert [meaning(p) for p in ours] == [meaning(p) for p in rasas]
+
+
+def test_the_event_loop_runs_other_work_while_a_message_is_parsed(agent, monkeypatch):
+    graph = MessageProcessor._parse_message_with_graph
+
+    def slow(self, *args, **kwargs):  # a long parse: its compute plus 0.2 s
+        time.sleep(0.2)
+        return graph(self, *args, **kwargs)
+
+    monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph", slow)
+
+    async def ticks_during_a_parse() -> int:
+        parse = asyncio.ensure_future(agent.parse_message("our farmers need the river"))
+        ticks = 0
+        while not parse.done():
+            ticks += 1
+            await asyncio.sleep(0.01)
+        await parse
+        return ticks
+
+    assert asyncio.run(ticks_during_a_parse()) >= 10  # Rasa's parse blocks the loop: 1
+    monkeypatch.setattr(MessageProcessor, "parse_message", nlu_thread._RASA_PARSE)
+    assert asyncio.run(ticks_during_a_parse()) <= 2
