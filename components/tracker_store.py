@@ -68,9 +68,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
 
 from bot.settings import Settings
 from bot.store import parked
+from bot.store.db import get_engine, sqlite_file
 from bot.store.faults import describe, failure_kind
 from components.tracker_window import window
 
@@ -104,6 +106,12 @@ class DurableSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         settings = Settings.from_env()
         self._url = str(self.engine.url)
+        if self.engine.dialect.name == "sqlite" and sqlite_file(self.engine.url.database):
+            # Rasa's engine opens a new SQLite connection for every session (SQLAlchemy
+            # 1.4's NullPool): two a message, each with its pragmas and schema read.
+            # The product's engine for the same file keeps a pool (bot/store/db.py).
+            self.engine = get_engine(self._url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
         self.parked_dir = Path(parked_dir or settings.parked_dir or "var/parked")
         self.max_kept_events = int(max_kept_events or settings.max_kept_events)
         self.pending: dict[str, DialogueStateTracker] = {}

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from bot.ops.preflight import check_sqlite_writable
 from bot.settings import ConfigError
+from bot.store.db import get_engine
 from bot.store.faults import describe, failure_kind
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
@@ -151,6 +152,27 @@ def test_messages_kept_during_an_outage_leave_the_conversation_where_it_was(tmp_
         store.engine.dispose()
 
     asyncio.run(scenario())
+
+
+def test_the_tracker_store_reuses_its_sqlite_connections(tmp_path):
+    """Rasa's own engine opened a new SQLite connection for every read and write; the
+    store takes the product's pooled engine for the file (bot/store/db.py)."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    store = DurableSQLTrackerStore(domain=DOMAIN, host=url)
+    assert store.engine is get_engine(url)
+    opened: list[object] = []
+    event.listen(store.engine, "connect", lambda connection, _: opened.append(1))
+
+    async def turns() -> None:
+        tracker = conversation("hana", "Ost and West")
+        for _ in range(5):
+            await store.save(tracker)
+            tracker = await store.retrieve("hana")
+            tracker.update(ActionExecuted("action_listen"))
+
+    asyncio.run(turns())
+    assert len(opened) <= 1  # at most the one the pool had not opened yet
+    store.engine.dispose()
 
 
 def test_tracker_store_on_a_read_only_file_keeps_the_conversation_and_says_why(tmp_path, caplog):
