@@ -54,6 +54,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
@@ -270,15 +271,22 @@ class DurableSQLTrackerStore(SQLTrackerStore):
                     )
                 }
                 rows = [r for r in rows if r["data"] not in stored]
-            added = [self.SQLEvent(**values) for values in rows]
-            session.add_all(added)
-            session.flush()
+            if rows:  # one statement for them all (the ORM inserted them one by one)
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
             written: tuple[int, int] | None = None
             if after is not None and not skip_stored:
-                mine = session.query(self.SQLEvent.id).filter(self.SQLEvent.sender_id == sender_id)
-                if mine.filter(self.SQLEvent.id > after).count() == len(added):
-                    last = max((row.id for row in added), default=after)
-                    written = (last, mine.filter(self.SQLEvent.id <= last).count())
+                event = self.SQLEvent
+                count, last, newer = (
+                    session.query(
+                        sa.func.count(event.id),
+                        sa.func.max(event.id),
+                        sa.func.coalesce(sa.func.sum(sa.case((event.id > after, 1), else_=0)), 0),
+                    )
+                    .filter(event.sender_id == sender_id)
+                    .one()
+                )
+                if newer == len(rows):  # nobody else wrote after the read: `last` is ours
+                    written = (last if rows else after, count)
             session.commit()
         return written
 

@@ -22,6 +22,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import text
 
 from bot.settings import ConfigError, Settings
 from components.tracker_store import DurableSQLTrackerStore
@@ -255,6 +256,13 @@ def test_the_store_serves_windows_and_stores_every_event(database_url):
     async def scenario() -> None:
         store = DurableSQLTrackerStore(domain=DOMAIN, host=database_url)
         await _write(store, "ost", events)
+        # What the store kept from its last write matches the database, so the next
+        # read asks only for newer events instead of reading the conversation whole.
+        with store.engine.connect() as db:
+            stored = db.execute(
+                text("SELECT max(id), count(*) FROM events WHERE sender_id = 'ost'")
+            ).one()
+        assert store._recent["ost"][:2] == tuple(stored)
         recent = await store.retrieve("ost")
         assert state(recent) == state(tracker_of(events))
         assert len(recent.events) < 100
