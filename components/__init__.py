@@ -12,7 +12,7 @@ less) and a message's NLU runs beside the event loop (`nlu_thread`); both give t
 same predictions as Rasa's own code (tests/unit/test_model_serving.py).
 A custom action that the action server cannot run ends the turn with a clear reply
 instead of silence (`action_unavailable`), and a database outage keeps conversations
-in memory until they can be written (`tracker_store`).
+in memory until they can be written (`tracker_store`, on the product's pooled engine).
 """
 
 from components import (

@@ -26,13 +26,22 @@ _RASA_FORMAT = RemoteAction._action_call_format  # Rasa's own, for comparison in
 
 def turn_events(events: Reversible[Event]) -> list[Event]:
     """The latest session start or restart, then the events from the latest user
-    message on (everything after that start when no user message followed it)."""
+    message on (everything after that start when no user message followed it, plus
+    the latest user message before it, which Rasa's state still names)."""
     turn: list[Event] = []  # newest first
-    user_seen = False
+    user_seen = started = False
     for event in reversed(events):
+        if started:  # past the start: only the latest user message, if any
+            if isinstance(event, UserUttered):
+                turn.append(event)
+                break
+            continue
         if isinstance(event, (SessionStarted, Restarted)):
             turn.append(event)
-            break
+            started = True
+            if user_seen:
+                break
+            continue
         if not user_seen:
             turn.append(event)
             user_seen = isinstance(event, UserUttered)

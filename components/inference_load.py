@@ -57,7 +57,7 @@ def load_for_prediction(
             "way Rasa does instead.",
             cls.__name__,
             model_file_name,
-            exc,
+            str(exc).splitlines()[0] if str(exc) else "unmatched",
         )
         return _RASA_LOAD(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode,

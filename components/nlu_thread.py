@@ -5,7 +5,8 @@ inside its event loop: while a message is parsed, no other conversation's
 tracker is read or written and no action-server reply is handled. Both runtimes
 release Python's lock while they compute, so in a thread the loop goes on with
 other conversations meanwhile, and the server uses a second core. One thread runs
-every parse in turn, so the pipeline never runs twice at once.
+every parse in turn, so the pipeline never runs twice at once. (A request cancelled
+mid-parse stops waiting, but its parse still runs to the end in the thread.)
 """
 
 from __future__ import annotations

@@ -102,6 +102,15 @@ def test_before_any_user_message_the_session_start_is_sent():
     assert ours["tracker"]["events"] == rasas["tracker"]["events"][1:]
 
 
+def test_an_action_right_after_a_restart_still_sees_the_latest_user_message():
+    events = [*conversation()[:8], user("/restart", 9, "restart"), Restarted(timestamp=10)]
+    ours, rasas = payloads(events)
+    mine, theirs = Tracker.from_dict(ours["tracker"]), Tracker.from_dict(rasas["tracker"])
+    assert [e["event"] for e in ours["tracker"]["events"]] == ["user", "restart"]
+    for read in (session.restart_boundary, session.latest_user_timestamp, session.message_id):
+        assert read(mine) == read(theirs)
+
+
 def test_turn_events_without_a_session_start():
     events = [ActionExecuted("action_listen"), user("hi", 1), ActionExecuted("utter_greet")]
     assert action_payload.turn_events(events) == events[1:]

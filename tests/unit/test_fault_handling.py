@@ -171,7 +171,8 @@ def test_the_tracker_store_reuses_its_sqlite_connections(tmp_path):
             tracker.update(ActionExecuted("action_listen"))
 
     asyncio.run(turns())
-    assert len(opened) <= 1  # at most the one the pool had not opened yet
+    assert store.sessionmaker.kw["bind"] is store.engine
+    assert len(opened) == 1  # the pool's one, reused by all ten reads and writes
     store.engine.dispose()
 
 

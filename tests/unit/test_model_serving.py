@@ -186,6 +186,6 @@ def test_the_event_loop_runs_other_work_while_a_message_is_parsed(agent, monkeyp
         await parse
         return ticks
 
-    assert asyncio.run(ticks_during_a_parse()) >= 10  # Rasa's parse blocks the loop: 1
+    assert asyncio.run(ticks_during_a_parse()) >= 5  # Rasa's parse blocks the loop: 1
     monkeypatch.setattr(MessageProcessor, "parse_message", nlu_thread._RASA_PARSE)
     assert asyncio.run(ticks_during_a_parse()) <= 2
