@@ -293,6 +293,9 @@ class SentenceEncoder:
             options = onnxruntime.SessionOptions()
             # One thread, as TensorFlow's: the servers run many small requests at once.
             options.intra_op_num_threads = options.inter_op_num_threads = 1
+            # No memory arena: it keeps the buffers of the longest text seen, 24 MB a
+            # process, for about 0.2 ms an encode (docs/performance.md).
+            options.enable_cpu_mem_arena = False
             self._session = onnxruntime.InferenceSession(
                 str(onnx_file(model_dir)), options, providers=["CPUExecutionProvider"]
             )

@@ -93,6 +93,13 @@ def test_the_onnx_graph_is_built_once_beside_the_model_folder(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_the_session_keeps_no_memory_arena_on_one_thread(encoder):
+    """A server holds the encoder for its life: no buffers kept from the longest text."""
+    options = encoder._session.get_session_options()
+    assert options.enable_cpu_mem_arena is False
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
+
+
 def test_an_unknown_runtime_is_refused():
     with pytest.raises(ValueError, match="runtime must be"):
         SentenceEncoder(model_dir(), runtime="torch")
