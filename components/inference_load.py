@@ -39,11 +39,15 @@ def load_for_prediction(
     **kwargs: Any,
 ) -> RasaModel:
     """`RasaModel.load` without the training step, when the model is only to predict."""
-    if finetune_mode or predict_data_example is None:
+
+    def rasas_load() -> RasaModel:
         return _RASA_LOAD(
             cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
             *args, **kwargs,
         )  # fmt: skip
+
+    if finetune_mode or predict_data_example is None:
+        return rasas_load()
     model = cls(*args, **kwargs)
     model.compile(run_eagerly=kwargs.get("config", {}).get(RUN_EAGERLY))
     status = model.load_weights(model_file_name)
@@ -59,10 +63,7 @@ def load_for_prediction(
             model_file_name,
             str(exc).splitlines()[0] if str(exc) else "unmatched",
         )
-        return _RASA_LOAD(
-            cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-            *args, **kwargs,
-        )  # fmt: skip
+        return rasas_load()
     return model
 
 

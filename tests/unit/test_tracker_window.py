@@ -353,7 +353,7 @@ def test_a_conversation_evicted_from_memory_is_read_whole_again(tmp_path, monkey
 
 def test_a_conversation_removed_meanwhile_is_not_brought_back(tmp_path):
     """Retention may delete a conversation a server still holds a window of."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
 
     url = f"sqlite:///{tmp_path / 'purged.db'}"
     events = opening() + statements(14)
