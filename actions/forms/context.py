@@ -43,7 +43,7 @@ class AskTopic(Action):
     ) -> list[EventType]:
         events = enter_step(tracker, "context")
         sid = session_id(tracker)
-        previous = REPOSITORY.get(sid).topic if sid else None
+        previous = REPOSITORY.topic(sid) if sid else None
         dispatcher.utter_message(response="utter_ask_topic")
         if previous:
             say(dispatcher, "topic_so_far", topic=previous)

@@ -116,6 +116,17 @@ class SessionRepository:
                 raise UnknownSession(f"no session with id {session_id!r}")
             return record
 
+    def topic(self, session_id: str) -> str | None:
+        """The session's topic alone (asked at every topic question; `get` would load
+        the whole session with its statements, measures and moves)."""
+        with session_scope(self.url) as db:
+            row = db.execute(
+                select(MediationSession.topic).where(MediationSession.id == session_id)
+            ).one_or_none()
+            if row is None:
+                raise UnknownSession(f"no session with id {session_id!r}")
+            return row.topic
+
     def _load(self, db: Session, session_id: str) -> MediationSession:
         return load_session(db, session_id)
 

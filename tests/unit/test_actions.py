@@ -48,6 +48,17 @@ def test_opening_asks_for_consent_once_in_full(repo, started):
     assert slot_events(events)["consent"] is True
 
 
+def test_the_topic_question_recalls_the_topic_so_far(repo, started):
+    """Coming back to the topic (after "go back") shows what was said before."""
+    events, messages = run(forms.AskTopic(), make_tracker("", None, {"session_id": started}))
+    assert [m["response"] for m in messages] == ["utter_ask_topic"]
+    assert slot_events(events)["step"] == "context"
+    repo.set_topic(started, "The Kora dam")
+    _, messages = run(forms.AskTopic(), make_tracker("", None, {"session_id": started}))
+    assert messages[0]["response"] == "utter_ask_topic"
+    assert "“The Kora dam”" in messages[1]["text"]
+
+
 def test_context_form(repo, started):
     validator = forms.ValidateContextForm()
     base = {"session_id": started, "requested_slot": "topic"}

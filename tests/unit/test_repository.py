@@ -41,7 +41,9 @@ def test_session_lifecycle(database_url, analyser, knowledge):
     repo = SessionRepository(database_url)
     sid = repo.start_session("user-1", "mediation", boundary=0.0, trigger=10.0)
     assert sid.startswith("cn-") and len(sid) == 19
+    assert repo.topic(sid) is None
     repo.set_topic(sid, "A dam on the Kora river")
+    assert repo.topic(sid) == "A dam on the Kora river"
     repo.set_parties(sid, ["Riverland", "Dryland"])
     repo.reach_step(sid, "interests")
     assert repo.add_statement(
@@ -144,6 +146,8 @@ def test_listing_and_unknown_ids(database_url):
     assert len(repo.list_sessions(limit=1)) == 1
     with pytest.raises(UnknownSession):
         repo.get("cn-missing")
+    with pytest.raises(UnknownSession):
+        repo.topic("cn-missing")
 
 
 def test_sqlite_uses_wal_and_busy_timeout(sqlite_url):
