@@ -268,3 +268,161 @@ class SignInLimit(Base):
     address = Column(String(64), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     window_start = Column(DateTime, nullable=False, default=utcnow)
+
+
+# -- rooms (docs/architecture.md §9) ----------------------------------------------------
+def room_ref() -> Column:
+    """The column by which a row belongs to a room (deleted with it)."""
+    return Column(
+        String(32), ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+def participant_ref(nullable: bool = False) -> Column:
+    return Column(
+        Integer,
+        ForeignKey("room_participants.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=True,
+    )
+
+
+class Room(Base):
+    """A mediation where each party joins from its own device."""
+
+    __tablename__ = "rooms"
+
+    id = Column(String(32), primary_key=True)
+    topic = Column(Text, nullable=False)
+    status = Column(String(16), nullable=False, default="open")  # open | closed
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    closed_at = Column(DateTime)
+
+    participants = relationship(
+        "RoomParticipant", order_by="RoomParticipant.position", cascade="all, delete-orphan"
+    )
+
+
+class RoomParticipant(Base):
+    """The facilitator or a party. A party's caucus is its own Rasa conversation
+    (`conversation_id`), in the same tracker store as every other."""
+
+    __tablename__ = "room_participants"
+    __table_args__ = (UniqueConstraint("room_id", "name"),)
+
+    id = Column(Integer, primary_key=True)
+    room_id = room_ref()
+    role = Column(String(16), nullable=False)  # facilitator | party
+    name = Column(String(200), nullable=False)
+    position = Column(Integer, nullable=False)
+    conversation_id = Column(String(80), unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RoomLink(Base):
+    """A participant's link. Only the SHA-256 of its token is kept: the table alone
+    opens no room. Revoking a link leaves the participant (and its caucus) in place,
+    so a new link can be issued."""
+
+    __tablename__ = "room_links"
+
+    id = Column(Integer, primary_key=True)
+    participant_id = participant_ref()
+    token_digest = Column(String(64), nullable=False, unique=True)
+    expires_at = Column(DateTime, nullable=False)
+    revoked_at = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class LedgerEntry(Base):
+    """A caucus item (interest, position, option, red line) and how far its party has
+    let it go (private, shareable, released; bot/rooms/ledger.py)."""
+
+    __tablename__ = "ledger_items"
+    # One caucus message yields at most one item: a retried action records it once.
+    __table_args__ = (UniqueConstraint("participant_id", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    room_id = room_ref()
+    participant_id = participant_ref()
+    kind = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False)
+    state = Column(String(16), nullable=False, default="private")
+    message_id = Column(String(64))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class LedgerChange(Base):
+    """Every state an item took, with when and by whom: the reviewer's ledger."""
+
+    __tablename__ = "ledger_changes"
+
+    id = Column(Integer, primary_key=True)
+    item_id = Column(
+        Integer, ForeignKey("ledger_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    from_state = Column(String(16))  # None when the item was recorded
+    to_state = Column(String(16), nullable=False)
+    by_participant_id = participant_ref(nullable=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Clause(Base):
+    """A numbered clause of a room's negotiating text; its wording is in versions."""
+
+    __tablename__ = "clauses"
+    __table_args__ = (UniqueConstraint("room_id", "number"),)
+
+    id = Column(Integer, primary_key=True)
+    room_id = room_ref()
+    number = Column(Integer, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    versions = relationship(
+        "ClauseVersion", order_by="ClauseVersion.version", cascade="all, delete-orphan"
+    )
+
+
+class ClauseVersion(Base):
+    """One wording of a clause; every version is kept, and votes belong to one."""
+
+    __tablename__ = "clause_versions"
+    __table_args__ = (UniqueConstraint("clause_id", "version"),)
+
+    id = Column(Integer, primary_key=True)
+    clause_id = Column(
+        Integer, ForeignKey("clauses.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    version = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ClauseVote(Base):
+    """A party's vote on one version of a clause (a later vote on it replaces this)."""
+
+    __tablename__ = "clause_votes"
+    __table_args__ = (UniqueConstraint("version_id", "participant_id"),)
+
+    id = Column(Integer, primary_key=True)
+    version_id = Column(
+        Integer, ForeignKey("clause_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    participant_id = participant_ref()
+    vote = Column(String(16), nullable=False)
+    comment = Column(Text)
+    at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class RoomConfirmation(Base):
+    """A party's confirmation of the final text, as it stood (its SHA-256) then."""
+
+    __tablename__ = "room_confirmations"
+    __table_args__ = (UniqueConstraint("participant_id", "text_digest"),)
+
+    id = Column(Integer, primary_key=True)
+    room_id = room_ref()
+    participant_id = participant_ref()
+    text_digest = Column(String(64), nullable=False)
+    at = Column(DateTime, nullable=False, default=utcnow)
