@@ -141,6 +141,8 @@ class Settings:
     # carried as slots: components/tracker_window.py); 0 = the whole session, as in
     # stock Rasa, whose cost per message grows with the conversation.
     tracker_turns: int = 10
+    # How long a room's link opens the room (days); the facilitator can issue a new one.
+    room_link_days: int = 14
 
     @property
     def web_url(self) -> str:
@@ -186,6 +188,7 @@ class Settings:
             max_kept_events=_positive_int(env, "CONCORDIA_MAX_KEPT_EVENTS", 20000),
             parked_dir=Path(env.get("CONCORDIA_PARKED_DIR") or root / "var" / "parked"),
             tracker_turns=_tracker_turns(env),
+            room_link_days=_positive_int(env, "CONCORDIA_ROOM_LINK_DAYS", 14),
         )
 
     def child_env(self) -> dict[str, str]:
@@ -204,6 +207,7 @@ class Settings:
             REDIS_URL=self.redis_url or "",
             CONCORDIA_MAX_MESSAGE_CHARS=str(self.max_message_chars),
             CONCORDIA_TRACKER_TURNS=str(self.tracker_turns),
+            CONCORDIA_ROOM_LINK_DAYS=str(self.room_link_days),
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli import build, serve, sessions, users
+from bot.cli import build, rooms, serve, sessions, users
 from bot.cli.errors import UsageError
 from bot.knowledge import KnowledgeError
 from bot.review.accounts import AccountError
@@ -18,12 +18,13 @@ from bot.review.queries import FilterError
 from bot.settings import ConfigError, Settings
 from bot.store.db import DatabaseConfigError
 from bot.store.repository import UnknownSession
+from bot.store.rooms import RoomError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="concordia", description="Concordia mediation assistant")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (serve, build, sessions, users):
+    for group in (serve, build, sessions, users, rooms):
         group.register(commands)
     return parser
 
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         UsageError,
         AccountError,
         FilterError,
+        RoomError,
     ) as exc:
         print(f"concordia: {exc}", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.rooms.access import Role, new_token, token_digest
 from bot.rooms.consensus import ClauseStanding, Vote, check_vote, standing
 from bot.rooms.ledger import ItemKind, LedgerError, LedgerItem, Share, change
+from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.models import (
     Clause,
@@ -161,6 +162,10 @@ class RoomRepository:
         self.url = database_url
         self.link_lifetime = link_lifetime
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RoomRepository:
+        return cls(settings.database_url, timedelta(days=settings.room_link_days))
+
     # -- rooms and links --------------------------------------------------------------
     def _issue(self, db: Session, participant: RoomParticipant) -> IssuedLink:
         token = new_token()
@@ -287,6 +292,17 @@ class RoomRepository:
                 Role(participant.role),
                 participant.conversation_id,
             )
+
+    def participant(self, room_id: str, name: str) -> int:
+        """The id of the participant called `name` (any case) in the room."""
+        with session_scope(self.url) as db:
+            room = self._room(db, room_id)
+            wanted = " ".join(name.split()).casefold()
+            for participant in room.participants:
+                if participant.name.casefold() == wanted:
+                    return participant.id
+            names = ", ".join(p.name for p in room.participants)
+            raise UnknownRoom(f"room {room_id} has no participant {name!r} (it has {names})")
 
     def parties(self, room_id: str) -> list[str]:
         with session_scope(self.url) as db:
