@@ -295,6 +295,8 @@ class Room(Base):
     id = Column(String(32), primary_key=True)
     topic = Column(Text, nullable=False)
     status = Column(String(16), nullable=False, default="open")  # open | closed
+    # Bumped by every change to the room (same transaction): what live views watch.
+    revision = Column(Integer, nullable=False, default=0)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     closed_at = Column(DateTime)
 

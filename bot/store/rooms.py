@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -206,6 +206,19 @@ class RoomRepository:
         return CreatedRoom(room_id, topic, facilitator, links)
 
     @staticmethod
+    def _touch(db: Session, room_id: str) -> None:
+        """Count a change to the room, in the change's own transaction: live views
+        (bot/web/rooms.py) watch this number, whichever process made the change."""
+        db.execute(update(Room).where(Room.id == room_id).values(revision=Room.revision + 1))
+
+    def revision(self, room_id: str) -> int:
+        with session_scope(self.url) as db:
+            value = db.execute(select(Room.revision).where(Room.id == room_id)).scalar()
+            if value is None:
+                raise UnknownRoom(f"no room with id {room_id!r}")
+            return value
+
+    @staticmethod
     def _room(db: Session, room_id: str) -> Room:
         room = db.get(Room, room_id)
         if room is None:
@@ -227,6 +240,7 @@ class RoomRepository:
             current = [p.name for p in room.participants if p.role == Role.PARTY.value]
             (name,) = party_names([*current, name])[len(current) :]
             position = 1 + max((p.position for p in room.participants), default=0)
+            self._touch(db, room_id)
             return self._issue(db, self._add_participant(db, room_id, Role.PARTY, name, position))
 
     def issue_link(self, participant_id: int) -> IssuedLink:
@@ -236,12 +250,13 @@ class RoomRepository:
             participant = self._participant(db, participant_id)
             if self._room(db, participant.room_id).status != "open":
                 raise RoomError("the room is closed; a closed room issues no links")
+            self._touch(db, participant.room_id)
             return self._issue(db, participant)
 
     def revoke_links(self, participant_id: int) -> int:
         """Revoke every live link of a participant; how many were live."""
         with session_scope(self.url) as db:
-            self._participant(db, participant_id)
+            self._touch(db, self._participant(db, participant_id).room_id)
             links = db.execute(
                 select(RoomLink).where(
                     RoomLink.participant_id == participant_id, RoomLink.revoked_at.is_(None)
@@ -258,6 +273,7 @@ class RoomRepository:
             room = self._room(db, room_id)
             if room.status != "closed":
                 room.status, room.closed_at = "closed", utcnow()
+                self._touch(db, room_id)
 
     def resolve(self, token: str) -> Access:
         """The participant a link opens; LinkRefused saying why not."""
@@ -373,6 +389,7 @@ class RoomRepository:
                         item_id=entry.id, to_state=Share.PRIVATE.value, by_participant_id=party.id
                     )
                 )
+                self._touch(db, party.room_id)
                 return entry.id
         except IntegrityError:
             return None  # the same message recorded concurrently
@@ -398,8 +415,10 @@ class RoomRepository:
             if item_ids is None and wanted is not Share.RELEASED:
                 entries = [e for e in entries if e.state != Share.RELEASED.value]
             moves = [(e, change(Share(e.state), wanted)) for e in entries]
+            changed = False
             for entry, state in moves:
                 if state.value != entry.state:
+                    changed = True
                     db.add(
                         LedgerChange(
                             item_id=entry.id,
@@ -409,6 +428,8 @@ class RoomRepository:
                         )
                     )
                     entry.state = state.value
+            if changed:
+                self._touch(db, party.room_id)
             return [
                 LedgerItem(e.id, party.name, ItemKind(e.kind), e.text, Share(e.state))
                 for e in entries
@@ -480,6 +501,7 @@ class RoomRepository:
             db.add(clause)
             db.flush()
             db.add(ClauseVersion(clause_id=clause.id, version=1, text=text))
+            self._touch(db, room_id)
             return number
 
     @staticmethod
@@ -500,6 +522,7 @@ class RoomRepository:
             clause = self._clause(db, room_id, number)
             version = clause.versions[-1].version + 1
             db.add(ClauseVersion(clause_id=clause.id, version=version, text=text))
+            self._touch(db, room_id)
             return version
 
     def vote(
@@ -532,6 +555,7 @@ class RoomRepository:
                 )
             else:
                 existing.vote, existing.comment, existing.at = vote.value, comment, utcnow()
+            self._touch(db, party.room_id)
 
     def _versions(self, db: Session, room_id: str) -> list[VersionRecord]:
         names = dict(
@@ -611,6 +635,7 @@ class RoomRepository:
             db.add(
                 RoomConfirmation(room_id=party.room_id, participant_id=party.id, text_digest=digest)
             )
+            self._touch(db, party.room_id)
 
     def confirmations(self, room_id: str, final_text: str) -> dict[str, datetime]:
         """The parties that confirmed exactly this text, and when."""

@@ -56,6 +56,41 @@ def test_a_room_issues_one_link_per_participant(rooms, room):
     assert rooms.parties(room.room_id) == PARTIES
 
 
+def test_every_change_counts_on_the_rooms_revision(rooms, room):
+    """Live views watch this number, whichever process made the change."""
+    seen = [rooms.revision(room.room_id)]
+
+    def changed() -> bool:
+        seen.append(rooms.revision(room.room_id))
+        return seen[-1] > seen[-2]
+
+    river = party_id(room, "Riverland")
+    item = rooms.record_item(river, ItemKind.INTEREST, "water", "m1")
+    assert changed()
+    rooms.set_state(river, [item], Share.PRIVATE)  # no change, no count
+    assert not changed()
+    rooms.set_state(river, [item], Share.RELEASED)
+    assert changed()
+    rooms.add_clause(room.room_id, "Share data.")
+    assert changed()
+    rooms.vote(river, 1, 1, Vote.CAN_LIVE_WITH, None)
+    assert changed()
+    rooms.revise_clause(room.room_id, 1, "Share data weekly.")
+    assert changed()
+    rooms.add_party(room.room_id, "Coast")
+    assert changed()
+    rooms.revoke_links(river)
+    assert changed()
+    rooms.issue_link(river)
+    assert changed()
+    rooms.confirm(river, "1. Share data weekly.")
+    assert changed()
+    rooms.close_room(room.room_id)
+    assert changed()
+    with pytest.raises(UnknownRoom):
+        rooms.revision("rm-missing")
+
+
 def test_the_database_keeps_no_token(database_url, room):
     with session_scope(database_url) as db:
         digests = list(db.execute(select(RoomLink.token_digest)).scalars())
