@@ -94,5 +94,5 @@ def check_vote(vote: Vote, comment: str | None) -> str | None:
     """The comment to keep: *needs change* must say what change."""
     text = (comment or "").strip()
     if vote is Vote.NEEDS_CHANGE and not text:
-        raise VoteError("say what needs to change: a *needs change* vote carries a comment")
+        raise VoteError('say what needs to change: a "needs change" vote carries a comment')
     return comment if text else None

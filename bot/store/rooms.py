@@ -8,7 +8,6 @@ two tabs or two web processes acting at once leave a consistent record.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.rooms.access import Role, new_token, token_digest
 from bot.rooms.consensus import ClauseStanding, Vote, check_vote, standing
 from bot.rooms.ledger import ItemKind, LedgerError, LedgerItem, Share, change
+from bot.rooms.view import RoomRecord, text_digest
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.models import (
@@ -124,10 +124,6 @@ class VersionRecord:
 
 def new_room_id() -> str:
     return "rm-" + secrets.token_hex(8)
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _clean(value: str, what: str, limit: int) -> str:
@@ -323,16 +319,7 @@ class RoomRepository:
     def parties(self, room_id: str) -> list[str]:
         with session_scope(self.url) as db:
             self._room(db, room_id)
-            return list(
-                db.execute(
-                    select(RoomParticipant.name)
-                    .where(
-                        RoomParticipant.room_id == room_id,
-                        RoomParticipant.role == Role.PARTY.value,
-                    )
-                    .order_by(RoomParticipant.position)
-                ).scalars()
-            )
+            return self._party_names(db, room_id)
 
     def party_by_conversation(self, conversation_id: str) -> Access | None:
         """The party whose caucus is this Rasa conversation, if any."""
@@ -435,20 +422,24 @@ class RoomRepository:
                 for e in entries
             ]
 
+    @staticmethod
+    def _items(db: Session, room_id: str) -> list[LedgerItem]:
+        rows = db.execute(
+            select(LedgerEntry, RoomParticipant.name)
+            .join(RoomParticipant, LedgerEntry.participant_id == RoomParticipant.id)
+            .where(LedgerEntry.room_id == room_id)
+            .order_by(RoomParticipant.position, LedgerEntry.id)
+        ).all()
+        return [
+            LedgerItem(e.id, name, ItemKind(e.kind), e.text, Share(e.state)) for e, name in rows
+        ]
+
     def items(self, room_id: str) -> list[LedgerItem]:
         """Every item of the room, each with its party: callers filter by viewer
         (`bot.rooms.access`)."""
         with session_scope(self.url) as db:
             self._room(db, room_id)
-            rows = db.execute(
-                select(LedgerEntry, RoomParticipant.name)
-                .join(RoomParticipant, LedgerEntry.participant_id == RoomParticipant.id)
-                .where(LedgerEntry.room_id == room_id)
-                .order_by(RoomParticipant.position, LedgerEntry.id)
-            ).all()
-            return [
-                LedgerItem(e.id, name, ItemKind(e.kind), e.text, Share(e.state)) for e, name in rows
-            ]
+            return self._items(db, room_id)
 
     def ledger_history(self, room_id: str) -> list[LedgerRecord]:
         with session_scope(self.url) as db:
@@ -590,35 +581,54 @@ class RoomRepository:
             self._room(db, room_id)
             return self._versions(db, room_id)
 
+    @staticmethod
+    def _party_names(db: Session, room_id: str) -> list[str]:
+        return list(
+            db.execute(
+                select(RoomParticipant.name)
+                .where(RoomParticipant.room_id == room_id, RoomParticipant.role == Role.PARTY.value)
+                .order_by(RoomParticipant.position)
+            ).scalars()
+        )
+
+    @staticmethod
+    def _standings(versions: list[VersionRecord], parties: list[str]) -> list[ClauseStanding]:
+        latest = {record.number: record for record in versions}  # in version order: the last
+        return [
+            standing(
+                r.number, r.version, r.text, {n: vote for n, (vote, _) in r.votes.items()}, parties
+            )
+            for r in latest.values()
+        ]
+
     def text(self, room_id: str) -> list[ClauseStanding]:
         """The current version of each clause, in the text's order, with its votes,
         consensus score and status (`bot.rooms.consensus.ranked` orders by score)."""
         with session_scope(self.url) as db:
             self._room(db, room_id)
-            parties = [
-                p.name
-                for p in db.execute(
-                    select(RoomParticipant)
-                    .where(
-                        RoomParticipant.room_id == room_id,
-                        RoomParticipant.role == Role.PARTY.value,
-                    )
-                    .order_by(RoomParticipant.position)
-                ).scalars()
-            ]
-            latest: dict[int, VersionRecord] = {}
-            for record in self._versions(db, room_id):
-                latest[record.number] = record
-            return [
-                standing(
-                    r.number,
-                    r.version,
-                    r.text,
-                    {name: vote for name, (vote, _) in r.votes.items()},
-                    parties,
-                )
-                for r in latest.values()
-            ]
+            return self._standings(self._versions(db, room_id), self._party_names(db, room_id))
+
+    def snapshot(self, room_id: str) -> RoomRecord:
+        """Everything about the room, read in one transaction (one consistent revision)."""
+        with session_scope(self.url) as db:
+            room = self._room(db, room_id)
+            versions = self._versions(db, room_id)
+            parties = self._party_names(db, room_id)
+            return RoomRecord(
+                room_id=room.id,
+                topic=room.topic,
+                status=room.status,
+                revision=room.revision,
+                parties=parties,
+                items=self._items(db, room_id),
+                text=self._standings(versions, parties),
+                comments={
+                    (v.number, v.version): {
+                        name: comment for name, (_, comment) in v.votes.items() if comment
+                    }
+                    for v in versions
+                },
+            )
 
     def confirm(self, participant_id: int, final_text: str) -> None:
         """A party confirms the final text as it reads now (kept by its digest)."""

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.store.repository import SessionRepository
 from bot.web.debrief import create_debrief_blueprint
 from bot.web.review import create_review_blueprint
+from bot.web.rooms import create_rooms_blueprint
 
 HERE = Path(__file__).resolve().parent
 WEBCHAT_BUNDLE = "rasa-webchat-1.0.1.js"
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, name: str = "concordia-web") ->
     app.static("/static", str(HERE / "static"))
     app.blueprint(create_review_blueprint(settings))
     app.blueprint(create_debrief_blueprint(settings))
+    app.blueprint(create_rooms_blueprint(settings))
 
     @app.get("/")
     async def index(_request: Request):
