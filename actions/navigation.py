@@ -13,6 +13,7 @@ from actions.session import (
     REPOSITORY,
     current_step,
     intent_confidence,
+    is_caucus,
     is_training,
     parties_of,
     session_id,
@@ -49,6 +50,9 @@ class Help(Action):
         answered = answer_to_kind_question(dispatcher, tracker)
         if answered is not None:  # "an interest", read as a call for help
             return answered
+        if is_caucus(tracker):
+            dispatcher.utter_message(response="utter_help_caucus")
+            return []
         step = current_step(tracker) if session_id(tracker) else None
         training = f"utter_help_training_{step}"
         if is_training(tracker) and training in (domain.get("responses") or {}):
@@ -70,6 +74,14 @@ class WhereAreWe(Action):
     ) -> list[EventType]:
         sid = session_id(tracker)
         step = current_step(tracker)
+        if is_caucus(tracker):
+            party = tracker.get_slot("current_party") or "your side"
+            dispatcher.utter_message(
+                text=f"We are in {party}'s private caucus on “{tracker.get_slot('topic')}”: "
+                "what it needs, what it could offer, what it could never accept. Your notes "
+                "and what you have shared are on the room page."
+            )
+            return []
         if not sid or not step:
             dispatcher.utter_message(
                 text="We haven't started yet. Say “start a mediation” to begin.",

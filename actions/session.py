@@ -23,6 +23,7 @@ from bot.mediation.statement_kind import KindClassifier
 from bot.mediation.turn import Turn
 from bot.settings import CACHE_DIR, NLU_DIR, Settings
 from bot.store.repository import SessionRepository
+from bot.store.rooms import RoomRepository
 from bot.store.training import TrainingRepository
 from bot.store.transcript import CLIENT_ID_KEY, VERBATIM_KEY
 from bot.training.matching import AnswerKey, catalogue_items
@@ -42,6 +43,7 @@ KIND_CLASSIFIER = KindClassifier.load_or_train(SEMANTICS, NLU_DIR, CACHE_DIR)
 MEASURE_TEXTS = [MeasureText(m.id, m.title, measure_text(m)) for m in KNOWLEDGE.measures.values()]
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 TRAINING = TrainingRepository(SETTINGS.database_url)
+ROOMS = RoomRepository.from_settings(SETTINGS)
 # Training answer keys and the catalogue in matchable form, analysed once at start-up.
 ANSWER_KEYS = {sid: AnswerKey.build(s, ANALYSER) for sid, s in KNOWLEDGE.scenarios.items()}
 CATALOGUE_ITEMS = catalogue_items(KNOWLEDGE.measures.values(), ANALYSER)
@@ -63,6 +65,10 @@ MEDIATION_SLOTS = (
     "common_ground_feedback",
     "measure_decision",
     "shown_measures",
+    "caucus_interest",
+    "caucus_offer",
+    "caucus_red_line",
+    "caucus_more",
 )
 SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})
 
@@ -176,6 +182,11 @@ def enter_step(tracker: Tracker, step: str) -> list[EventType]:
 
 def is_training(tracker: Tracker) -> bool:
     return tracker.get_slot("mode") == "training"
+
+
+def is_caucus(tracker: Tracker) -> bool:
+    """A party's private caucus in a room (actions/caucus.py)."""
+    return tracker.get_slot("mode") == "caucus"
 
 
 def answer_key(tracker: Tracker) -> AnswerKey | None:

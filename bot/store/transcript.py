@@ -10,7 +10,18 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
 
 from bot.mediation.steps import ACTION_STEPS
 from bot.store.db import get_engine
@@ -113,3 +124,16 @@ def read_transcript(
                     TranscriptLine("assistant", data.get("text") or "", None, None, timestamp, step)
                 )
     return lines
+
+
+def latest_event_id(database_url: str, sender_id: str) -> int:
+    """The id of a conversation's latest stored event (0 before any): a cheap mark of
+    whether it moved, for live views of a caucus (bot/web/rooms.py)."""
+    engine = get_engine(database_url)
+    if not inspect(engine).has_table("events"):
+        return 0
+    with engine.connect() as connection:
+        value = connection.execute(
+            select(func.max(events.c.id)).where(events.c.sender_id == sender_id)
+        ).scalar()
+    return int(value or 0)

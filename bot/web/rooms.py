@@ -24,6 +24,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -43,6 +44,7 @@ from bot.store.rooms import (
     UnknownRoom,
     text_digest,
 )
+from bot.store.transcript import latest_event_id, read_transcript
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates" / "rooms")),
@@ -52,6 +54,11 @@ PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
 MAX_BODY_BYTES = 64 * 1024
+ASSISTANT_TIMEOUT_SECONDS = 60
+UNREACHABLE = (
+    "The assistant is not reachable right now, so your message was not sent; it is still "
+    "in the box. Try again in a moment."
+)
 
 REFUSED_PAGES = {
     "unknown": (404, "No room at this address", "Check that you copied the whole link."),
@@ -165,6 +172,20 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     def changed(access: Access) -> HTTPResponse:
         return response.json(view_of(access), headers=PRIVATE)
 
+    def caucus_lines(access: Access) -> list[dict[str, str]]:
+        lines = read_transcript(settings.database_url, access.conversation_id or "")
+        return [{"speaker": line.speaker, "text": line.text} for line in lines]
+
+    @bp.listener("before_server_start")
+    async def open_client(app, _loop):
+        app.ctx.assistant = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=ASSISTANT_TIMEOUT_SECONDS)
+        )
+
+    @bp.listener("after_server_stop")
+    async def close_client(app, _loop):
+        await app.ctx.assistant.close()
+
     @bp.get("/<token:str>")
     async def room_page(_request: Request, token: str):
         try:
@@ -211,6 +232,45 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         else:
             raise BadRequest('"items" must be a list of item ids, or "all"')
         return changed(access)
+
+    @bp.get("/<token:str>/api/caucus")
+    @api(Role.PARTY)
+    async def caucus(_request: Request, access: Access):
+        """The party's caucus conversation so far (a second tab, a return visit)."""
+        return response.json({"messages": caucus_lines(access)}, headers=PRIVATE)
+
+    @bp.post("/<token:str>/api/say")
+    @api(Role.PARTY)
+    async def say(request: Request, access: Access):
+        """{"text": "..."}: a message to the assistant in the party's caucus, sent to the
+        Rasa server as the caucus conversation (the text is kept as typed there)."""
+        text = _text(_body(request), "text")
+        if not text.strip():
+            raise BadRequest("the message is empty: type something first")
+        try:
+            async with request.app.ctx.assistant.post(
+                f"{settings.rasa_url}/webhooks/rest/webhook",
+                json={"sender": access.conversation_id, "message": text},
+            ) as reply:
+                answer = await reply.json(content_type=None) if reply.status == 200 else None
+                status = reply.status
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            answer, status = None, 503
+        if not isinstance(answer, list):
+            return response.json({"error": UNREACHABLE}, status=503, headers=PRIVATE)
+        messages = [
+            {
+                "text": m.get("text") or "",
+                "buttons": [
+                    {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                    for b in (m.get("buttons") or [])
+                    if isinstance(b, dict)
+                ],
+            }
+            for m in answer
+            if isinstance(m, dict)
+        ]
+        return response.json({"replies": messages, "status": status}, headers=PRIVATE)
 
     @bp.post("/<token:str>/api/clauses")
     @api(Role.FACILITATOR)
@@ -308,6 +368,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             headers={**PRIVATE, "X-Accel-Buffering": "no"},
         )
         seen: int | None = None
+        said: int | None = None  # the caucus conversation's latest event (a party's view)
         quiet = 0.0
         while True:
             try:
@@ -317,6 +378,16 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
                     payload = json.dumps(view_of(access), ensure_ascii=False)
                     await stream.send(f"event: view\ndata: {payload}\n\n")
                     seen, quiet = revision, 0.0
+                if access.conversation_id:
+                    mark = latest_event_id(settings.database_url, access.conversation_id)
+                    if mark != said:
+                        if said is not None:
+                            lines = json.dumps(
+                                {"messages": caucus_lines(access)}, ensure_ascii=False
+                            )
+                            await stream.send(f"event: caucus\ndata: {lines}\n\n")
+                            quiet = 0.0
+                        said = mark
                 elif quiet >= HEARTBEAT_SECONDS:
                     await stream.send(": still here\n\n")
                     quiet = 0.0

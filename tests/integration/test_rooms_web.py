@@ -62,6 +62,9 @@ ROUTES = {
     ("GET", "rooms/<token:str>/export.md"): ({"facilitator", "party"}, None),
     ("GET", "rooms/<token:str>/export.json"): ({"facilitator", "party"}, None),
     ("POST", "rooms/<token:str>/api/items"): ({"party"}, {"kind": "interest", "text": "x"}),
+    ("GET", "rooms/<token:str>/api/caucus"): ({"party"}, None),
+    # No Rasa server in this stack: the party's message is refused with 503 (see below).
+    ("POST", "rooms/<token:str>/api/say"): ({"party"}, {"text": "our farmers need water"}),
     ("POST", "rooms/<token:str>/api/items/state"): (
         {"party"},
         {"items": "all", "state": "released"},
@@ -138,7 +141,8 @@ def test_each_route_with_each_roles_link_and_with_none(served, method, path):
         token = credentials(served, room)[who]
         reply = call(served, method, path, token, body, room)
         if who in allowed:
-            assert reply.status_code == 200, (who, method, path, reply.text)
+            expected = 503 if path.endswith("/api/say") else 200
+            assert reply.status_code == expected, (who, method, path, reply.text)
         elif who in ("facilitator", "party"):
             assert reply.status_code == 403, (who, method, path, reply.status_code)
             assert "only the" in reply.json()["error"]
@@ -405,6 +409,20 @@ def test_the_facilitator_cannot_revoke_itself_and_names_are_checked(served):
     assert nobody.status_code == 404 and "no participant 'Zed'" in nobody.json()["error"]
     twice = requests.post(f"{base}/rooms/{token}/api/parties", json={"name": "dryland"}, timeout=10)
     assert twice.status_code == 400 and "named twice" in twice.json()["error"]
+
+
+def test_a_message_the_assistant_cannot_take_is_refused_clearly(served):
+    """This stack has no Rasa server: the party learns its message was not sent."""
+    room = new_room(served)
+    token = party(room, "Riverland").token
+    reply = requests.post(
+        f"{served['base']}/rooms/{token}/api/say", json={"text": "we need water"}, timeout=30
+    )
+    assert reply.status_code == 503 and "not sent; it is still in the box" in reply.json()["error"]
+    empty = requests.post(f"{served['base']}/rooms/{token}/api/say", json={"text": " "}, timeout=10)
+    assert empty.status_code == 400 and "empty" in empty.json()["error"]
+    caucus = requests.get(f"{served['base']}/rooms/{token}/api/caucus", timeout=10)
+    assert caucus.status_code == 200 and caucus.json() == {"messages": []}
 
 
 def test_no_request_made_here_left_a_traceback(served):

@@ -47,6 +47,7 @@ def repo(sqlite_url, monkeypatch):
     upgrade(sqlite_url)
     monkeypatch.setattr(session.REPOSITORY, "url", sqlite_url)
     monkeypatch.setattr(session.TRAINING, "url", sqlite_url)
+    monkeypatch.setattr(session.ROOMS, "url", sqlite_url)
     return session.REPOSITORY
 
 

@@ -24,6 +24,7 @@ def make_tracker(
     active_loop: str | None = None,
     candidates: dict | None = None,
     verbatim: str | None = None,
+    sender: str = "tester",
 ) -> Tracker:
     message_id = f"msg-{next(_ids)}"
     latest = {
@@ -36,7 +37,7 @@ def make_tracker(
     events: list[dict[str, Any]] = [{"event": "user", "timestamp": 100.0, "text": text}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
     return Tracker(
-        "tester",
+        sender,
         dict(slots or {}),
         latest,
         events,

@@ -190,6 +190,50 @@
     }
   }
 
+  // -- the caucus chat (a party's own conversation with the assistant) -----------------
+  function renderChat(messages) {
+    const list = document.getElementById("chat");
+    if (!list) return;
+    list.replaceChildren();
+    for (const line of messages) {
+      if (line.speaker === "user" && line.text.startsWith("/")) continue; // a button's payload
+      list.append(el("li", line.text, `chat-${line.speaker}`));
+    }
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function renderButtons(replies) {
+    const box = document.getElementById("chat-buttons");
+    if (!box) return;
+    box.replaceChildren();
+    for (const reply of replies) {
+      for (const choice of reply.buttons || []) {
+        const button = el("button", choice.title);
+        button.type = "button";
+        button.addEventListener("click", () => say(choice.payload));
+        box.append(button, " ");
+      }
+    }
+  }
+
+  async function loadChat() {
+    const reply = await fetch(`${base}/api/caucus`);
+    const data = await reply.json().catch(() => ({ messages: [] }));
+    if (!reply.ok) return null;
+    renderChat(data.messages);
+    return data.messages;
+  }
+
+  async function say(text) {
+    const list = document.getElementById("chat");
+    if (!text.startsWith("/")) list.append(el("li", text, "chat-user pending"));
+    const sent = await post("/api/say", { text });
+    if (!sent) return null;
+    await loadChat();
+    renderButtons(sent.replies);
+    return sent;
+  }
+
   function render(data) {
     view = data;
     renderCaucus();
@@ -213,6 +257,7 @@
       live.textContent = "Live";
       render(JSON.parse(event.data));
     });
+    source.addEventListener("caucus", (event) => renderChat(JSON.parse(event.data).messages));
     source.addEventListener("refused", (event) => {
       source.close();
       live.textContent = JSON.parse(event.data).error;
@@ -264,5 +309,13 @@
     if (sent) live.textContent = "You confirmed the text.";
   });
 
-  refresh().then(listen);
+  onSubmit("say", (f) => say(f.text));
+
+  refresh()
+    .then(listen)
+    .then(async () => {
+      if (role !== "party") return;
+      const messages = await loadChat();
+      if (messages && !messages.length) await say("/start_caucus"); // the first visit
+    });
 })();

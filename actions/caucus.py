@@ -1,0 +1,145 @@
+"""A party's private caucus in a room: the Rasa side of `bot/rooms/caucus.py`.
+
+The conversation is the party's caucus when its sender id is a room party's
+`conversation_id` (the room page sends `/start_caucus` on it, through the web app).
+Each answer is recorded in the party's consent ledger, private.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.session import (
+    ANALYSER,
+    KNOWLEDGE,
+    MEDIATION_SLOTS,
+    ROOMS,
+    is_caucus,
+    read_turn,
+)
+from actions.statements import judge
+from bot.mediation.coaching import coach_position
+from bot.mediation.statement_kind import guard
+from bot.rooms.caucus import QUESTIONS, caucus_move
+from bot.rooms.ledger import ItemKind, Share
+from bot.store.rooms import Access
+
+NOT_A_CAUCUS = (
+    "This conversation is not a party's caucus in a room. Open your room link to reach "
+    "your caucus, or say “start a mediation” here."
+)
+
+
+def caucus_of(tracker: Tracker) -> Access | None:
+    return ROOMS.party_by_conversation(tracker.sender_id)
+
+
+class StartCaucus(Action):
+    def name(self) -> str:
+        return "action_start_caucus"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        access = caucus_of(tracker)
+        if access is None:
+            dispatcher.utter_message(text=NOT_A_CAUCUS)
+            return [SlotSet("mode", None)]  # the form then asks nothing (required_slots)
+        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+        again = f" Your notes so far: {len(held)}; this adds to them." if held else ""
+        dispatcher.utter_message(
+            text=f"This is {access.name}'s private caucus on “{access.topic}”. Nothing you "
+            "say here reaches the other parties or the facilitator until you share it on "
+            f"the room page.{again}"
+        )
+        return [
+            *(SlotSet(slot, None) for slot in MEDIATION_SLOTS),
+            SlotSet("session_id", None),
+            SlotSet("mode", "caucus"),
+            SlotSet("topic", access.topic),
+            SlotSet("parties", [access.name]),
+            SlotSet("current_party", access.name),
+            SlotSet("caucus_more", False),
+        ]
+
+
+class ValidateCaucusForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_caucus_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return list(QUESTIONS) if is_caucus(tracker) else []
+
+    def _answer(
+        self, question: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        if value is None:
+            # Not an answer: Rasa also hands the form the slots that starting it cleared.
+            return {question: None}
+        turn = read_turn(tracker)
+        access = caucus_of(tracker)
+        if access is None:
+            dispatcher.utter_message(text=NOT_A_CAUCUS)
+            return {question: "done", "caucus_more": False}
+        kind = None
+        if question == "caucus_interest" and turn.intent not in ("done", "skip_step"):
+            kind = judge(tracker, turn.text, [access.name], access.name).kind
+        move = caucus_move(question, turn.text, turn.intent, kind, guard(turn.text), access.name)
+        if move.record is not None:
+            ROOMS.record_item(access.participant_id, move.record, turn.text, turn.message_id)
+        reply = move.reply
+        if move.record is ItemKind.POSITION:
+            coaching = coach_position(ANALYSER.analyse(turn.text), access.name, KNOWLEDGE.topics)
+            reply = f"Noted, privately, as a position of {access.name}. {coaching.text}"
+        if reply:
+            dispatcher.utter_message(text=reply)
+        if move.done:
+            return {question: "done", "caucus_more": False}
+        return {question: None, "caucus_more": True}
+
+    def validate_caucus_interest(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._answer("caucus_interest", value, dispatcher, tracker)
+
+    def validate_caucus_offer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._answer("caucus_offer", value, dispatcher, tracker)
+
+    def validate_caucus_red_line(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._answer("caucus_red_line", value, dispatcher, tracker)
+
+
+class CaucusSummary(Action):
+    def name(self) -> str:
+        return "action_caucus_summary"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        access = caucus_of(tracker)
+        if access is None or not is_caucus(tracker):
+            return []  # StartCaucus has said why there is no caucus here
+        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+        private = sum(1 for i in held if i.state is not Share.RELEASED)
+        dispatcher.utter_message(
+            text=f"Thank you. {access.name}'s notes hold {len(held)} item(s); {private} of "
+            "them are not shared. On the room page, tick what the others may see and press "
+            "“Share selected”, or “Share everything”. Anything you keep private stays here.",
+            buttons=[{"title": "Add more to my notes", "payload": "/start_caucus"}],
+        )
+        return [SlotSet(slot, None) for slot in QUESTIONS]

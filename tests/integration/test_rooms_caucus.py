@@ -1,0 +1,66 @@
+"""A party's caucus through the web app, with the real Rasa and action servers: what
+the party says is recorded in its ledger, private, and reaches the others only once it
+is shared."""
+
+from __future__ import annotations
+
+import requests
+
+from bot.store.rooms import RoomRepository
+
+SECRET = "We cannot hold the northern bank past March"
+
+
+def say(base: str, token: str, text: str) -> list[dict]:
+    reply = requests.post(f"{base}/rooms/{token}/api/say", json={"text": text}, timeout=90)
+    assert reply.status_code == 200, reply.text
+    return reply.json()["replies"]
+
+
+def test_a_caucus_records_privately_and_shares_on_request(stack):
+    rooms = RoomRepository.from_settings(stack.settings)
+    room = rooms.create_room("Water of the Kora river", ["Riverland", "Dryland"])
+    river, dry = room.parties
+    base = stack.web_url.rstrip("/")
+
+    opening = say(base, river.token, "/start_caucus")
+    assert "Riverland's private caucus" in opening[0]["text"]
+    assert "What does Riverland need" in opening[-1]["text"]
+    assert opening[-1]["buttons"][0]["payload"] == "/done"
+    noted = say(base, river.token, "Our farmers depend on the river water in summer")
+    assert any("interest of Riverland" in r["text"] for r in noted)
+    assert "Anything else Riverland needs" in noted[-1]["text"]
+    assert "What could Riverland offer" in say(base, river.token, "that's all")[-1]["text"]
+    say(base, river.token, "We could share our rainfall data every week")
+    assert "never accept" in say(base, river.token, "done")[-1]["text"]
+    say(base, river.token, SECRET)
+    summary = say(base, river.token, "nothing more")
+    assert "notes hold 3 item(s); 3 of them are not shared" in summary[-1]["text"]
+
+    items = rooms.items(room.room_id)
+    assert [(i.kind.value, i.state.value) for i in items] == [
+        ("interest", "private"),
+        ("option", "private"),
+        ("red_line", "private"),
+    ]
+    assert items[-1].text == SECRET  # as typed
+    transcript = requests.get(f"{base}/rooms/{river.token}/api/caucus", timeout=10).json()
+    assert SECRET in [m["text"] for m in transcript["messages"] if m["speaker"] == "user"]
+
+    # Nothing of it reaches Dryland or the facilitator until Riverland shares.
+    for token in (dry.token, room.facilitator.token):
+        seen = requests.get(f"{base}/rooms/{token}/api/view", timeout=10).text
+        seen += requests.get(f"{base}/rooms/{token}/export.json", timeout=10).text
+        assert "farmers" not in seen and SECRET not in seen
+    assert requests.get(f"{base}/rooms/{dry.token}/api/caucus", timeout=10).json() == {
+        "messages": []
+    }  # its own caucus, empty: never Riverland's
+    shared = requests.post(
+        f"{base}/rooms/{river.token}/api/items/state",
+        json={"items": [items[0].id, items[1].id], "state": "released"},
+        timeout=10,
+    )
+    assert shared.status_code == 200
+    joint = requests.get(f"{base}/rooms/{dry.token}/api/view", timeout=10).json()["joint"]
+    assert [j["kind"] for j in joint] == ["interest", "option"]
+    assert SECRET not in str(joint)
