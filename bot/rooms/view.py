@@ -41,7 +41,11 @@ def final_text(text: Sequence[ClauseStanding]) -> str:
     return "\n".join(f"{c.number}. {c.text}" for c in sorted(text, key=lambda c: c.number))
 
 
-def room_view(record: RoomRecord, viewer: Viewer, name: str) -> dict[str, Any]:
+def room_view(
+    record: RoomRecord, viewer: Viewer, name: str, analysis: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`analysis` is the joint analysis of the released items (`bot.rooms.joint`): the
+    same for every viewer, since only released items feed it."""
     items = [i for i in record.items if sees_state(i, viewer)]
     view: dict[str, Any] = {
         "room": {
@@ -70,6 +74,7 @@ def room_view(record: RoomRecord, viewer: Viewer, name: str) -> dict[str, Any]:
             for c in sorted(record.text, key=lambda c: c.number)
         ],
         "ranking": [c.number for c in ranked(list(record.text))],
+        "analysis": dict(analysis or {"common_ground": [], "measures": []}),
         "final_text": final_text(record.text),
         # What a party sends back to confirm exactly this text (SHA-256 of it).
         "final_text_digest": text_digest(final_text(record.text)),

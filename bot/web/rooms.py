@@ -17,8 +17,9 @@ every view within a second, in a cluster too.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -30,9 +31,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.knowledge import cached_knowledge
 from bot.rooms.access import Role, Viewer
 from bot.rooms.consensus import VoteError, parse_vote
-from bot.rooms.ledger import LedgerError, parse_kind, parse_share
+from bot.rooms.joint import EMPTY, JointAnalyst
+from bot.rooms.ledger import LedgerError, LedgerItem, Share, parse_kind, parse_share
 from bot.rooms.view import final_text, room_view
 from bot.settings import Settings
 from bot.store.rooms import (
@@ -124,9 +127,14 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     def url_of(token: str) -> str:
         return f"{settings.web_url}/rooms/{token}"
 
-    def view_of(access: Access) -> dict[str, Any]:
+    async def view_of(access: Access) -> dict[str, Any]:
         viewer = Viewer(access.role, access.name if access.role is Role.PARTY else None)
-        view = room_view(rooms.snapshot(access.room_id), viewer, access.name)
+        record = rooms.snapshot(access.room_id)
+        # Off the event loop: the first analysis loads the sentence encoder and spaCy.
+        analysis = await asyncio.get_running_loop().run_in_executor(
+            None, joint_view, settings, record.items, record.parties
+        )
+        view = room_view(record, viewer, access.name, analysis)
         if access.role is Role.PARTY:
             view["conversation_id"] = access.conversation_id
         return view
@@ -169,8 +177,8 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
 
         return decorate
 
-    def changed(access: Access) -> HTTPResponse:
-        return response.json(view_of(access), headers=PRIVATE)
+    async def changed(access: Access) -> HTTPResponse:
+        return response.json(await view_of(access), headers=PRIVATE)
 
     def caucus_lines(access: Access) -> list[dict[str, str]]:
         lines = read_transcript(settings.database_url, access.conversation_id or "")
@@ -202,7 +210,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     @bp.get("/<token:str>/api/view")
     @api(Role.PARTY, Role.FACILITATOR)
     async def view(_request: Request, access: Access):
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/items")
     @api(Role.PARTY)
@@ -212,7 +220,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         rooms.record_item(
             access.participant_id, parse_kind(_text(body, "kind")), _text(body, "text")
         )
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/items/state")
     @api(Role.PARTY)
@@ -231,7 +239,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             rooms.set_state(access.participant_id, chosen, wanted)
         else:
             raise BadRequest('"items" must be a list of item ids, or "all"')
-        return changed(access)
+        return await changed(access)
 
     @bp.get("/<token:str>/api/caucus")
     @api(Role.PARTY)
@@ -276,13 +284,13 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     @api(Role.FACILITATOR)
     async def add_clause(request: Request, access: Access):
         rooms.add_clause(access.room_id, _text(_body(request), "text"))
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/clauses/<number:int>")
     @api(Role.FACILITATOR)
     async def revise_clause(request: Request, access: Access, number: int):
         rooms.revise_clause(access.room_id, number, _text(_body(request), "text"))
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/clauses/<number:int>/vote")
     @api(Role.PARTY)
@@ -300,7 +308,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             parse_vote(_text(body, "vote")),
             comment,
         )
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/confirm")
     @api(Role.PARTY)
@@ -314,7 +322,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         if shown != text_digest(current):
             raise BadRequest("the text changed since you read it; read it again, then confirm")
         rooms.confirm(access.participant_id, current)
-        return changed(access)
+        return await changed(access)
 
     @bp.post("/<token:str>/api/parties")
     @api(Role.FACILITATOR)
@@ -375,7 +383,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
                 revision = rooms.revision(access.room_id)
                 if revision != seen:
                     access = rooms.resolve(token)  # revoked or closed meanwhile: stop
-                    payload = json.dumps(view_of(access), ensure_ascii=False)
+                    payload = json.dumps(await view_of(access), ensure_ascii=False)
                     await stream.send(f"event: view\ndata: {payload}\n\n")
                     seen, quiet = revision, 0.0
                 if access.conversation_id:
@@ -400,6 +408,26 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             quiet += POLL_SECONDS
 
     return bp
+
+
+@functools.cache
+def joint_analyst(knowledge_dir: str) -> JointAnalyst:
+    """One per web process, built on first use: the encoder and spaCy cost about 250 MB,
+    which a web app that never shows a room does not pay."""
+    from bot.mediation.analysis import Analyser
+    from bot.mediation.semantics import default_semantics
+
+    knowledge = cached_knowledge(knowledge_dir)
+    semantics = default_semantics()
+    return JointAnalyst(semantics, Analyser(knowledge.topics, semantics), knowledge)
+
+
+def joint_view(
+    settings: Settings, items: Sequence[LedgerItem], parties: Sequence[str]
+) -> dict[str, Any]:
+    if not any(i.state is Share.RELEASED for i in items):
+        return EMPTY.as_view()  # nothing shared: no need to load the encoder
+    return joint_analyst(str(settings.knowledge_dir)).analyse(items, parties).as_view()
 
 
 def agreement_json(rooms: RoomRepository, room_id: str) -> dict[str, Any]:

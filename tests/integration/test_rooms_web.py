@@ -231,6 +231,35 @@ def test_a_private_item_never_reaches_another_participant(served):
     assert {i["text"] for i in own["caucus"]} == {SECRET, READY, SHARED}
 
 
+def test_common_ground_and_measures_come_from_released_items_only(served):
+    rooms = served["rooms"]
+    room = new_room(served)
+    river, dry = party(room, "Riverland"), party(room, "Dryland")
+    ours = rooms.record_item(
+        river.participant_id, ItemKind.INTEREST, "Our farmers need river water in summer"
+    )
+    theirs = rooms.record_item(
+        dry.participant_id,
+        ItemKind.INTEREST,
+        "Our farms need enough water from the Kora in the dry months",
+    )
+    url = f"{served['base']}/rooms/{room.facilitator.token}/api/view"
+    assert requests.get(url, timeout=10).json()["analysis"] == {"common_ground": [], "measures": []}
+    rooms.set_state(river.participant_id, [ours], Share.RELEASED)
+    alone = requests.get(url, timeout=60).json()["analysis"]
+    assert not [
+        c for c in alone["common_ground"] if c["kind"] == "shared_need"
+    ]  # Dryland's is private
+    assert "dry months" not in json.dumps(alone)
+    assert alone["measures"]  # measures for what was shared
+    rooms.set_state(dry.participant_id, [theirs], Share.RELEASED)
+    both = requests.get(url, timeout=60).json()["analysis"]
+    shared = [c for c in both["common_ground"] if c["kind"] == "shared_need"]
+    assert shared and shared[0]["parties"] == ["Riverland", "Dryland"]
+    view = requests.get(f"{served['base']}/rooms/{dry.token}/api/view", timeout=10).json()
+    assert view["analysis"] == both  # the same for every participant
+
+
 # -- live updates ------------------------------------------------------------------------
 def test_a_change_made_elsewhere_reaches_every_open_view_within_a_second(served):
     rooms = served["rooms"]

@@ -91,6 +91,46 @@
     }
   }
 
+  const GROUND_LABELS = {
+    shared_need: "Shared need",
+    compatible: "Compatible interests",
+    contested: "Contested: to work on",
+  };
+
+  // The facilitator drafts a clause from a point or a measure: it fills the clause box.
+  function draftButton(text) {
+    const button = el("button", "Draft a clause from this");
+    button.type = "button";
+    button.addEventListener("click", () => {
+      const box = document.querySelector("#new-clause textarea");
+      box.value = text;
+      box.focus();
+    });
+    return button;
+  }
+
+  function renderAnalysis() {
+    const ground = document.getElementById("common-ground");
+    const measures = document.getElementById("measures");
+    ground.replaceChildren();
+    measures.replaceChildren();
+    for (const point of view.analysis.common_ground) {
+      const li = el("li");
+      li.dataset.kind = point.kind;
+      li.append(el("strong", `${GROUND_LABELS[point.kind] || point.kind}: `), el("span", point.text));
+      if (role === "facilitator" && point.kind !== "contested") li.append(" ", draftButton(point.text));
+      ground.append(li);
+    }
+    if (!view.analysis.common_ground.length) ground.append(el("li", "Nothing yet: it comes from shared interests.", "hint"));
+    for (const measure of view.analysis.measures) {
+      const li = el("li");
+      li.append(el("strong", measure.title), " ", el("span", measure.reason, "hint"));
+      if (role === "facilitator") li.append(" ", draftButton(measure.title));
+      measures.append(li);
+    }
+    if (!view.analysis.measures.length) measures.append(el("li", "None yet.", "hint"));
+  }
+
   function renderLedger() {
     const table = document.getElementById("ledger");
     if (!table) return;
@@ -238,6 +278,7 @@
     view = data;
     renderCaucus();
     renderJoint();
+    renderAnalysis();
     renderLedger();
     renderClauses();
     renderParticipants();

@@ -1,0 +1,107 @@
+"""The joint view's analysis: the common ground found in what the parties released,
+and the confidence-building measures that fit it (docs/architecture.md §9).
+
+The same analysis as a one-device mediation's (issue 9's shared needs, compatible
+interests and contested ground; the measure ranking), fed only with released items:
+what a party keeps private never shapes what the others see.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge
+from bot.mediation.analysis import Analyser
+from bot.mediation.common_ground import (
+    COMPATIBLE,
+    CommonGroundItem,
+    MeasureText,
+    Said,
+    find_common_ground,
+)
+from bot.mediation.ranking import CaseProfile, measure_text, rank_measures
+from bot.mediation.semantics import Semantics
+from bot.rooms.ledger import ItemKind, LedgerItem, Share
+
+MEASURES_SHOWN = 5
+STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
+
+
+@dataclass(frozen=True)
+class JointAnalysis:
+    common_ground: tuple[CommonGroundItem, ...]
+    measures: tuple[dict, ...]  # id, title, reason
+
+    def as_view(self) -> dict:
+        return {
+            "common_ground": [
+                {"kind": c.kind, "text": c.text, "parties": list(c.parties)}
+                for c in self.common_ground
+            ],
+            "measures": list(self.measures),
+        }
+
+
+EMPTY = JointAnalysis((), ())
+
+
+class JointAnalyst:
+    """The analysis for a set of released items, kept for the last sets seen: every
+    open view asks again at each change, and the released set changes seldom."""
+
+    def __init__(self, semantics: Semantics, analyser: Analyser, knowledge: Knowledge) -> None:
+        self.semantics = semantics
+        self.analyser = analyser
+        self.knowledge = knowledge
+        self.measure_texts = [
+            MeasureText(m.id, m.title, measure_text(m)) for m in knowledge.measures.values()
+        ]
+        self._cache: dict[tuple, JointAnalysis] = {}
+        self._lock = threading.Lock()
+
+    def analyse(self, items: Sequence[LedgerItem], parties: Sequence[str]) -> JointAnalysis:
+        shared = [i for i in items if i.state is Share.RELEASED and i.party in parties]
+        if not shared:
+            return EMPTY
+        key = (tuple(parties), tuple((i.party, i.kind, i.text) for i in shared))
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        found = self._compute(shared, parties)
+        with self._lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _compute(self, shared: Sequence[LedgerItem], parties: Sequence[str]) -> JointAnalysis:
+        said = [
+            Said(i.party, STATEMENT_KINDS[i.kind], i.text)
+            for i in shared
+            if i.kind in STATEMENT_KINDS
+        ]
+        analyses = {t: self.analyser.analyse(t) for t in {s.text for s in said}}
+        ground = find_common_ground(
+            said,
+            parties,
+            self.semantics,
+            self.measure_texts,
+            {t: tuple(a.topics) for t, a in analyses.items()},
+        )
+        points = [c for c in ground if c.kind != COMPATIBLE]
+        case = CaseProfile.from_analyses(
+            [self.analyser.analyse(i.text) for i in shared if i.kind is not ItemKind.RED_LINE],
+            {t for c in points for t in c.topics},
+            [s.text for c in points for s in c.statements],
+        )
+        ranked = rank_measures(
+            self.knowledge.measures.values(), case, self.knowledge.topics, semantics=self.semantics
+        )[:MEASURES_SHOWN]
+        return JointAnalysis(
+            tuple(ground),
+            tuple(
+                {"id": r.measure.id, "title": r.measure.title, "reason": r.reason} for r in ranked
+            ),
+        )
