@@ -114,6 +114,28 @@ class LedgerRecord:
 
 
 @dataclass(frozen=True)
+class RoomSummary:
+    """A line of the reviewer's room list."""
+
+    room_id: str
+    topic: str
+    status: str
+    created_at: datetime
+    parties: int
+    items: int
+    released: int
+    clauses: int
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    name: str
+    role: Role
+    conversation_id: str | None
+    live_links: int
+
+
+@dataclass(frozen=True)
 class VersionRecord:
     number: int
     version: int
@@ -320,6 +342,73 @@ class RoomRepository:
         with session_scope(self.url) as db:
             self._room(db, room_id)
             return self._party_names(db, room_id)
+
+    def list_rooms(self, limit: int = 200) -> list[RoomSummary]:
+        """The newest rooms first, with their counts (for reviewers)."""
+        with session_scope(self.url) as db:
+            rooms = list(
+                db.execute(select(Room).order_by(Room.created_at.desc()).limit(limit)).scalars()
+            )
+            ids = [r.id for r in rooms]
+
+            def counted(query) -> dict[str, int]:
+                return dict(db.execute(query).all()) if ids else {}
+
+            parties = counted(
+                select(RoomParticipant.room_id, func.count())
+                .where(RoomParticipant.room_id.in_(ids), RoomParticipant.role == "party")
+                .group_by(RoomParticipant.room_id)
+            )
+            items = counted(
+                select(LedgerEntry.room_id, func.count())
+                .where(LedgerEntry.room_id.in_(ids))
+                .group_by(LedgerEntry.room_id)
+            )
+            released = counted(
+                select(LedgerEntry.room_id, func.count())
+                .where(LedgerEntry.room_id.in_(ids), LedgerEntry.state == Share.RELEASED.value)
+                .group_by(LedgerEntry.room_id)
+            )
+            clauses = counted(
+                select(Clause.room_id, func.count())
+                .where(Clause.room_id.in_(ids))
+                .group_by(Clause.room_id)
+            )
+            return [
+                RoomSummary(
+                    r.id,
+                    r.topic,
+                    r.status,
+                    r.created_at,
+                    parties.get(r.id, 0),
+                    items.get(r.id, 0),
+                    released.get(r.id, 0),
+                    clauses.get(r.id, 0),
+                )
+                for r in rooms
+            ]
+
+    def participants(self, room_id: str) -> list[ParticipantRecord]:
+        """Everyone in the room, with how many of their links still open it."""
+        now = utcnow()
+        with session_scope(self.url) as db:
+            room = self._room(db, room_id)
+            live = dict(
+                db.execute(
+                    select(RoomLink.participant_id, func.count())
+                    .join(RoomParticipant, RoomLink.participant_id == RoomParticipant.id)
+                    .where(
+                        RoomParticipant.room_id == room_id,
+                        RoomLink.revoked_at.is_(None),
+                        RoomLink.expires_at > now,
+                    )
+                    .group_by(RoomLink.participant_id)
+                ).all()
+            )
+            return [
+                ParticipantRecord(p.name, Role(p.role), p.conversation_id, live.get(p.id, 0))
+                for p in room.participants
+            ]
 
     def party_by_conversation(self, conversation_id: str) -> Access | None:
         """The party whose caucus is this Rasa conversation, if any."""

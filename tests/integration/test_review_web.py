@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,16 @@ from bot.store.db import get_engine
 from bot.store.migrate import upgrade
 from bot.store.repository import SessionRepository
 from bot.store.transcript import events, rasa_metadata
+from tests.integration import reviewing
+from tests.integration.reviewing import csrf as _csrf
 
 PASSWORD = "a long enough password"
+
+
+def sign_in(
+    base: str, password: str = PASSWORD, name: str = "trainer"
+) -> tuple[requests.Session, requests.Response]:
+    return reviewing.sign_in(base, password, name)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -68,24 +75,6 @@ def _serve(url: str, analyser, workdir: Path):
     env = {"DATABASE_URL": url, "CONCORDIA_SECRET_KEY": "test-secret-" + "x" * 32}
     with scratch_stack(workdir, assistant=False, web=True, env=env) as web:
         yield {"base": web.web_url, "sid": sid, "url": url}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
-
-
-def sign_in(
-    base: str, password: str = PASSWORD, name: str = "trainer"
-) -> tuple[requests.Session, requests.Response]:
-    client = requests.Session()
-    form = client.get(f"{base}/review/login", timeout=10)
-    reply = client.post(
-        f"{base}/review/login",
-        timeout=10,
-        allow_redirects=False,
-        data={"name": name, "password": password, "csrf_token": _csrf(form.text)},
-    )
-    return client, reply
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,14 @@ import requests
 from sqlalchemy import update
 
 from bot.ops.runner import scratch_stack
+from bot.review.accounts import Accounts
+from bot.rooms.consensus import Vote
 from bot.rooms.ledger import ItemKind, Share
 from bot.store.db import session_scope
 from bot.store.models import RoomLink, utcnow
 from bot.store.rooms import CreatedRoom, RoomRepository
 from bot.web.app import create_app
+from tests.integration.reviewing import sign_in
 
 PARTIES = ["Riverland", "Dryland", "Hill tribes"]
 SECRET = "our army cannot hold the northern bank past March"  # never shared
@@ -452,6 +455,32 @@ def test_a_message_the_assistant_cannot_take_is_refused_clearly(served):
     assert empty.status_code == 400 and "empty" in empty.json()["error"]
     caucus = requests.get(f"{served['base']}/rooms/{token}/api/caucus", timeout=10)
     assert caucus.status_code == 200 and caucus.json() == {"messages": []}
+
+
+def test_a_reviewer_sees_the_whole_ledger_with_its_times(served):
+    rooms = served["rooms"]
+    room = new_room(served)
+    river = party(room, "Riverland")
+    item = rooms.record_item(river.participant_id, ItemKind.RED_LINE, SECRET)
+    rooms.record_item(river.participant_id, ItemKind.INTEREST, SHARED)
+    rooms.set_state(river.participant_id, [item + 1], Share.RELEASED)
+    rooms.add_clause(room.room_id, "Gates open in July.")
+    rooms.vote(river.participant_id, 1, 1, Vote.NEEDS_CHANGE, "and August")
+    base = served["base"]
+    page = f"{base}/review/rooms/{room.room_id}"
+    assert requests.get(page, timeout=10, allow_redirects=False).status_code == 302  # no reviewer
+    Accounts(rooms.url).add("rooms-reviewer", "a long enough password 123")
+    client, reply = sign_in(base, "a long enough password 123", "rooms-reviewer")
+    assert reply.status_code == 302
+    listing = client.get(f"{base}/review/rooms", timeout=10).text
+    assert room.room_id in listing and "The Kora river" in listing
+    html = client.get(page, timeout=10).text
+    assert SECRET in html and SHARED in html  # the reviewer sees what was never shared
+    history = html.split('id="ledger-history"')[1].split("</table>")[0]
+    assert history.count("(recorded)") == 2 and "released" in history
+    assert re.search(r"<td>20\d\d-\d\d-\d\d \d\d:\d\d:\d\d</td>", history)  # with its time
+    assert "needs_change (“and August”)" in html and "version 1" in html
+    assert client.get(f"{base}/review/rooms/rm-missing", timeout=10).status_code == 404
 
 
 def test_no_request_made_here_left_a_traceback(served):

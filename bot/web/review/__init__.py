@@ -1,5 +1,5 @@
 """The reviewer UI under /review, as small blueprints: sign-in, sessions (list, page,
-notes and tags, dashboard), trainees, exports and the JSON API.
+notes and tags, dashboard), trainees, rooms, exports and the JSON API.
 
 Every route but the sign-in page needs a signed-in reviewer: HTML routes redirect to
 the sign-in page, the JSON API answers 401. Every form carries a CSRF token.
@@ -15,7 +15,7 @@ from sanic.blueprint_group import BlueprintGroup
 from sanic.request import Request
 
 from bot.settings import Settings
-from bot.web.review import api, exports, sessions, signin, trainees
+from bot.web.review import api, exports, rooms, sessions, signin, trainees
 from bot.web.review.ui import ReviewUI
 
 PUBLIC_PATHS = ("/review/login",)
@@ -24,7 +24,7 @@ PUBLIC_PATHS = ("/review/login",)
 def create_review_blueprint(settings: Settings) -> BlueprintGroup:
     ui = ReviewUI(settings)
     group = Blueprint.group(
-        *(module.blueprint(ui) for module in (signin, sessions, trainees, exports, api)),
+        *(module.blueprint(ui) for module in (signin, sessions, trainees, rooms, exports, api)),
         url_prefix="/review",
     )
 
