@@ -15,6 +15,14 @@
   ];
   let view = null;
   const selected = new Set();
+  // What is being typed in a clause's boxes, kept across re-renders: a live update (a
+  // vote from another party) must not wipe a comment or a revision half written.
+  const drafts = new Map();
+
+  function keepDraft(input, key) {
+    if (drafts.has(key)) input.value = drafts.get(key);
+    input.addEventListener("input", () => drafts.set(key, input.value));
+  }
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -174,6 +182,8 @@
     const comment = el("input");
     comment.placeholder = "What needs to change?";
     comment.maxLength = 8000;
+    const key = `comment-${clause.number}-${clause.version}`;
+    keepDraft(comment, key);
     for (const [value, label] of VOTES) {
       const button = el("button", label);
       button.type = "button";
@@ -184,6 +194,7 @@
           vote: value,
           comment: comment.value || null,
         });
+        if (sent) drafts.delete(key);
         if (sent === null && errorBox.textContent.includes("revised")) {
           await refresh(); // the new version is shown; vote on it
         }
@@ -200,12 +211,14 @@
     area.rows = 2;
     area.value = clause.text;
     area.maxLength = 8000;
+    const key = `revise-${clause.number}-${clause.version}`;
+    keepDraft(area, key);
     const button = el("button", "Revise");
     button.type = "submit";
     form.append(area, button);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      await post(`/api/clauses/${clause.number}`, { text: area.value });
+      if (await post(`/api/clauses/${clause.number}`, { text: area.value })) drafts.delete(key);
     });
     return form;
   }
@@ -314,7 +327,12 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const fields = Object.fromEntries(new FormData(form).entries());
-      if (await handler(fields)) form.reset();
+      if (!(await handler(fields))) return; // failed: what was typed stays
+      // Clear what was sent, not what was typed while it was on its way.
+      for (const [name, value] of Object.entries(fields)) {
+        const input = form.elements.namedItem(name);
+        if (input && input.tagName !== "SELECT" && input.value === value) input.value = "";
+      }
     });
   }
 
