@@ -134,10 +134,9 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         analysis = await asyncio.get_running_loop().run_in_executor(
             None, joint_view, settings, record.items, record.parties
         )
-        view = room_view(record, viewer, access.name, analysis)
-        if access.role is Role.PARTY:
-            view["conversation_id"] = access.conversation_id
-        return view
+        # The caucus conversation's id never reaches the browser: the chat goes through
+        # /api/say, so nobody can write into a caucus through Rasa's channels with it.
+        return room_view(record, viewer, access.name, analysis)
 
     def api(*roles: Role) -> Callable[[Handler], Handler]:
         """A JSON route for these roles: the link resolved, bad input and refusals

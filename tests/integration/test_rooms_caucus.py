@@ -44,6 +44,12 @@ def test_a_caucus_records_privately_and_shares_on_request(stack):
         ("red_line", "private"),
     ]
     assert items[-1].text == SECRET  # as typed
+    # The caucus's Rasa conversation id never reaches a browser, not even its party's.
+    conversation = rooms.resolve(river.token).conversation_id
+    for path in ("", "/api/view", "/api/caucus", "/export.json"):
+        assert (
+            conversation not in requests.get(f"{base}/rooms/{river.token}{path}", timeout=10).text
+        )
     transcript = requests.get(f"{base}/rooms/{river.token}/api/caucus", timeout=10).json()
     assert SECRET in [m["text"] for m in transcript["messages"] if m["speaker"] == "user"]
 

@@ -24,7 +24,7 @@ from bot.store.db import session_scope
 from bot.store.models import RoomLink, utcnow
 from bot.store.rooms import CreatedRoom, RoomRepository
 from bot.web.app import create_app
-from tests.integration.reviewing import sign_in
+from tests.integration.reviewing import csrf, sign_in
 
 PARTIES = ["Riverland", "Dryland", "Hill tribes"]
 SECRET = "our army cannot hold the northern bank past March"  # never shared
@@ -481,6 +481,37 @@ def test_a_reviewer_sees_the_whole_ledger_with_its_times(served):
     assert re.search(r"<td>20\d\d-\d\d-\d\d \d\d:\d\d:\d\d</td>", history)  # with its time
     assert "needs_change (“and August”)" in html and "version 1" in html
     assert client.get(f"{base}/review/rooms/rm-missing", timeout=10).status_code == 404
+
+    # A reviewer opens a room in the web app, as its facilitator.
+    form = client.get(f"{base}/review/rooms", timeout=10).text
+    token = csrf(form)
+    refused = client.post(
+        f"{base}/review/rooms",
+        data={"csrf_token": token, "topic": "Fishing rights", "parties": "Only one\n"},
+        timeout=10,
+    )
+    assert refused.status_code == 400 and "at least two parties" in refused.text
+    assert "Only one" in refused.text  # what was typed is kept
+    made = client.post(
+        f"{base}/review/rooms",
+        data={
+            "csrf_token": token,
+            "topic": "Fishing rights",
+            "parties": "North Isle\nSouth Isle\n",
+        },
+        timeout=10,
+    )
+    assert made.status_code == 200
+    urls = re.findall(r"(http://[^\s<\"]+/rooms/[A-Za-z0-9_-]{43})", made.text)
+    assert len(set(urls)) == 3
+    names = {rooms.resolve(u.rsplit("/", 1)[1]).name for u in set(urls)}
+    assert names == {"Facilitator", "North Isle", "South Isle"}
+    forged = client.post(
+        f"{base}/review/rooms",
+        data={"csrf_token": "0" * 64, "topic": "x", "parties": "a\nb"},
+        timeout=10,
+    )
+    assert forged.status_code == 403
 
 
 def test_no_request_made_here_left_a_traceback(served):

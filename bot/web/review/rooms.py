@@ -10,7 +10,7 @@ from sanic.request import Request
 
 from bot.rooms.access import Role
 from bot.rooms.view import final_text
-from bot.store.rooms import RoomRepository, UnknownRoom
+from bot.store.rooms import RoomError, RoomRepository, UnknownRoom
 from bot.store.transcript import read_transcript
 from bot.web.review.ui import ReviewUI
 
@@ -22,6 +22,30 @@ def blueprint(ui: ReviewUI) -> Blueprint:
     @bp.get("/rooms")
     async def room_list(request: Request):
         return ui.render(request, "rooms.html", rooms=rooms.list_rooms())
+
+    @bp.post("/rooms")
+    async def create_room(request: Request):
+        """A signed-in reviewer opens a room as its facilitator: the links are shown
+        once, on the page that answers (only their digests are stored)."""
+        if not ui.csrf_valid(request):
+            return ui.error(request, 403, "Invalid form token: reload the page and try again.")
+        topic = request.form.get("topic") or ""
+        names = [n for n in (request.form.get("parties") or "").splitlines() if n.strip()]
+        try:
+            made = rooms.create_room(topic, names)
+        except RoomError as exc:
+            return ui.render(
+                request, "rooms.html", 400, rooms=rooms.list_rooms(), error=str(exc),
+                topic=topic, parties="\n".join(names),
+            )  # fmt: skip
+        base = ui.settings.web_url
+        return ui.render(
+            request,
+            "room_links.html",
+            room=made,
+            facilitator_url=f"{base}/rooms/{made.facilitator.token}",
+            party_urls=[(p.name, f"{base}/rooms/{p.token}") for p in made.parties],
+        )
 
     @bp.get("/rooms/<room_id:str>")
     async def room_page(request: Request, room_id: str):
