@@ -48,16 +48,13 @@ def room_view(
     same for every viewer, since only released items feed it."""
     items = [i for i in record.items if sees_state(i, viewer)]
     view: dict[str, Any] = {
-        "room": {
-            "id": record.room_id,
-            "topic": record.topic,
-            "status": record.status,
-            "revision": record.revision,
-        },
+        # No revision and no id of another party's item: either would let a party
+        # count the changes another party makes in private.
+        "room": {"id": record.room_id, "topic": record.topic, "status": record.status},
         "me": {"role": viewer.role.value, "name": name},
         "parties": list(record.parties),
         "joint": [
-            {"id": i.id, "party": i.party, "kind": i.kind.value, "text": i.text}
+            {"party": i.party, "kind": i.kind.value, "text": i.text}
             for i in items
             if i.state is Share.RELEASED
         ],

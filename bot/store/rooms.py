@@ -154,6 +154,12 @@ def _clean(value: str, what: str, limit: int) -> str:
         raise RoomError(f"the {what} is empty: type at least one word")
     if "\x00" in value:
         raise RoomError(f"the {what} contains a NUL character (U+0000); remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RoomError(
+            f"the {what} contains an unpaired surrogate, which is not text; type it again"
+        ) from None
     if len(value) > limit:
         raise RoomError(f"the {what} is {len(value)} characters long; the limit is {limit}")
     return value
@@ -252,13 +258,13 @@ class RoomRepository:
 
     def add_party(self, room_id: str, name: str) -> IssuedLink:
         with session_scope(self.url) as db:
+            self._touch(db, room_id)  # first: one change at a time per room
             room = self._room(db, room_id)
             if room.status != "open":
                 raise RoomError(f"room {room_id} is closed; open a new room to add parties")
             current = [p.name for p in room.participants if p.role == Role.PARTY.value]
             (name,) = party_names([*current, name])[len(current) :]
             position = 1 + max((p.position for p in room.participants), default=0)
-            self._touch(db, room_id)
             return self._issue(db, self._add_participant(db, room_id, Role.PARTY, name, position))
 
     def issue_link(self, participant_id: int) -> IssuedLink:
@@ -266,9 +272,9 @@ class RoomRepository:
         caucus and the votes stay theirs."""
         with session_scope(self.url) as db:
             participant = self._participant(db, participant_id)
+            self._touch(db, participant.room_id)
             if self._room(db, participant.room_id).status != "open":
                 raise RoomError("the room is closed; a closed room issues no links")
-            self._touch(db, participant.room_id)
             return self._issue(db, participant)
 
     def revoke_links(self, participant_id: int) -> int:
@@ -441,6 +447,7 @@ class RoomRepository:
         try:
             with session_scope(self.url) as db:
                 party = self._party(db, participant_id)
+                self._touch(db, party.room_id)  # first: one change at a time per room
                 if message_id is not None:
                     found = db.execute(
                         select(LedgerEntry.id).where(
@@ -465,7 +472,6 @@ class RoomRepository:
                         item_id=entry.id, to_state=Share.PRIVATE.value, by_participant_id=party.id
                     )
                 )
-                self._touch(db, party.room_id)
                 return entry.id
         except IntegrityError:
             return None  # the same message recorded concurrently
@@ -477,6 +483,9 @@ class RoomRepository:
         all or none: one refused move (another's item, a release undone) changes nothing."""
         with session_scope(self.url) as db:
             party = self._party(db, participant_id)
+            # First: takes the room's write lock, so a release cannot race a tab moving
+            # the same item back (the read below sees every committed change).
+            self._touch(db, party.room_id)
             query = select(LedgerEntry).where(LedgerEntry.participant_id == participant_id)
             wanted_ids = None if item_ids is None else list(dict.fromkeys(item_ids))
             if wanted_ids is not None:
@@ -491,10 +500,8 @@ class RoomRepository:
             if item_ids is None and wanted is not Share.RELEASED:
                 entries = [e for e in entries if e.state != Share.RELEASED.value]
             moves = [(e, change(Share(e.state), wanted)) for e in entries]
-            changed = False
             for entry, state in moves:
                 if state.value != entry.state:
-                    changed = True
                     db.add(
                         LedgerChange(
                             item_id=entry.id,
@@ -504,8 +511,6 @@ class RoomRepository:
                         )
                     )
                     entry.state = state.value
-            if changed:
-                self._touch(db, party.room_id)
             return [
                 LedgerItem(e.id, party.name, ItemKind(e.kind), e.text, Share(e.state))
                 for e in entries
@@ -570,6 +575,7 @@ class RoomRepository:
         """A new clause at the end of the text; its number."""
         text = _clean(text, "clause", MAX_CLAUSE_CHARS)
         with session_scope(self.url) as db:
+            self._touch(db, room_id)  # first: two clauses added at once get two numbers
             self._open_room(db, room_id)
             number = 1 + (
                 db.execute(
@@ -581,7 +587,6 @@ class RoomRepository:
             db.add(clause)
             db.flush()
             db.add(ClauseVersion(clause_id=clause.id, version=1, text=text))
-            self._touch(db, room_id)
             return number
 
     @staticmethod
@@ -598,11 +603,11 @@ class RoomRepository:
         the new version's number. Votes start again on it."""
         text = _clean(text, "clause", MAX_CLAUSE_CHARS)
         with session_scope(self.url) as db:
+            self._touch(db, room_id)  # first: a revision and a vote never interleave
             self._open_room(db, room_id)
             clause = self._clause(db, room_id, number)
             version = clause.versions[-1].version + 1
             db.add(ClauseVersion(clause_id=clause.id, version=version, text=text))
-            self._touch(db, room_id)
             return version
 
     def vote(
@@ -615,6 +620,7 @@ class RoomRepository:
             comment = _clean(comment, "comment", MAX_CLAUSE_CHARS)
         with session_scope(self.url) as db:
             party = self._party(db, participant_id)
+            self._touch(db, party.room_id)  # first: the version read below is the latest
             self._open_room(db, party.room_id)
             current = self._clause(db, party.room_id, number).versions[-1]
             if current.version != version:
@@ -635,7 +641,6 @@ class RoomRepository:
                 )
             else:
                 existing.vote, existing.comment, existing.at = vote.value, comment, utcnow()
-            self._touch(db, party.room_id)
 
     def _versions(self, db: Session, room_id: str) -> list[VersionRecord]:
         names = dict(
@@ -723,6 +728,7 @@ class RoomRepository:
         """A party confirms the final text as it reads now (kept by its digest)."""
         with session_scope(self.url) as db:
             party = self._party(db, participant_id)
+            self._touch(db, party.room_id)
             digest = text_digest(final_text)
             if db.execute(
                 select(RoomConfirmation.id).where(
@@ -734,7 +740,6 @@ class RoomRepository:
             db.add(
                 RoomConfirmation(room_id=party.room_id, participant_id=party.id, text_digest=digest)
             )
-            self._touch(db, party.room_id)
 
     def confirmations(self, room_id: str, final_text: str) -> dict[str, datetime]:
         """The parties that confirmed exactly this text, and when."""

@@ -126,12 +126,17 @@ def read_transcript(
     return lines
 
 
+_HAS_EVENTS: set[str] = set()  # databases whose `events` table exists (it is never dropped)
+
+
 def latest_event_id(database_url: str, sender_id: str) -> int:
     """The id of a conversation's latest stored event (0 before any): a cheap mark of
     whether it moved, for live views of a caucus (bot/web/rooms.py)."""
     engine = get_engine(database_url)
-    if not inspect(engine).has_table("events"):
-        return 0
+    if database_url not in _HAS_EVENTS:
+        if not inspect(engine).has_table("events"):
+            return 0  # Rasa has written nothing yet; asked again next time
+        _HAS_EVENTS.add(database_url)
     with engine.connect() as connection:
         value = connection.execute(
             select(func.max(events.c.id)).where(events.c.sender_id == sender_id)

@@ -19,11 +19,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -33,7 +35,7 @@ from sanic.response import HTTPResponse
 
 from bot.knowledge import cached_knowledge
 from bot.rooms.access import Role, Viewer
-from bot.rooms.consensus import VoteError, parse_vote
+from bot.rooms.consensus import ClauseStatus, VoteError, parse_vote
 from bot.rooms.joint import EMPTY, JointAnalyst
 from bot.rooms.ledger import LedgerError, LedgerItem, Share, parse_kind, parse_share
 from bot.rooms.view import final_text, room_view
@@ -49,6 +51,11 @@ from bot.store.rooms import (
 )
 from bot.store.transcript import latest_event_id, read_transcript
 
+logger = logging.getLogger(__name__)
+ANALYSIS_UNAVAILABLE = (
+    "The common ground and the measures cannot be worked out right now; what the parties "
+    "shared is all here."
+)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates" / "rooms")),
     autoescape=select_autoescape(["html"]),
@@ -56,6 +63,7 @@ TEMPLATES = Environment(
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
+RECHECK_SECONDS = 10.0  # an open view checks its link this often, changes or not
 MAX_BODY_BYTES = 64 * 1024
 ASSISTANT_TIMEOUT_SECONDS = 60
 UNREACHABLE = (
@@ -84,6 +92,8 @@ def _body(request: Request) -> dict[str, Any]:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest('send a JSON object, e.g. {"text": "..."}') from None
+    except RecursionError:
+        raise BadRequest("the JSON is nested too deeply; send a flat object") from None
     if not isinstance(body, dict):
         raise BadRequest('send a JSON object, e.g. {"text": "..."}')
     return body
@@ -96,11 +106,26 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value
 
 
+MAX_ID = 2**31 - 1  # what every database here stores in an integer column
+
+
+def whole(value: object) -> bool:
+    """A whole number an id or a version can be (1 to MAX_ID)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def _whole(body: dict[str, Any], key: str) -> int:
     value = body.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BadRequest(f'"{key}" must be a whole number from 1')
+    if not whole(value):
+        raise BadRequest(f'"{key}" must be a whole number from 1 to {MAX_ID}')
+    assert isinstance(value, int)
     return value
+
+
+def _clause_number(number: int) -> int:
+    if not whole(number):
+        raise UnknownRoom(f"the text has no clause {number}")
+    return number
 
 
 def refused_page(refusal: LinkRefused) -> HTTPResponse:
@@ -230,14 +255,10 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         chosen = body.get("items")
         if chosen == "all":
             rooms.set_state(access.participant_id, None, wanted)
-        elif (
-            isinstance(chosen, list)
-            and chosen
-            and all(isinstance(i, int) and not isinstance(i, bool) for i in chosen)
-        ):
+        elif isinstance(chosen, list) and chosen and all(whole(i) for i in chosen):
             rooms.set_state(access.participant_id, chosen, wanted)
         else:
-            raise BadRequest('"items" must be a list of item ids, or "all"')
+            raise BadRequest('"items" must be a list of item ids (whole numbers), or "all"')
         return await changed(access)
 
     @bp.get("/<token:str>/api/caucus")
@@ -249,22 +270,42 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     @bp.post("/<token:str>/api/say")
     @api(Role.PARTY)
     async def say(request: Request, access: Access):
-        """{"text": "..."}: a message to the assistant in the party's caucus, sent to the
-        Rasa server as the caucus conversation (the text is kept as typed there)."""
-        text = _text(_body(request), "text")
+        """{"text": "...", "message_id": "..."}: a message to the assistant in the
+        party's caucus, sent to the Rasa server as the caucus conversation (the text is
+        kept as typed there). The page sends the same `message_id` again when it retries,
+        so a message the assistant took before failing to answer is recorded once."""
+        body = _body(request)
+        text = _text(body, "text")
         if not text.strip():
             raise BadRequest("the message is empty: type something first")
+        if len(text) > settings.max_message_chars:
+            raise BadRequest(
+                f"the message is {len(text)} characters long; the limit is "
+                f"{settings.max_message_chars}: split it in two"
+            )
+        message: dict[str, Any] = {"sender": access.conversation_id, "message": text}
+        client_id = body.get("message_id")
+        if client_id is not None:
+            if not isinstance(client_id, str) or not 0 < len(client_id) <= 64:
+                raise BadRequest('"message_id" must be text of 1 to 64 characters, or left out')
+            message["message_id"] = client_id
         try:
             async with request.app.ctx.assistant.post(
-                f"{settings.rasa_url}/webhooks/rest/webhook",
-                json={"sender": access.conversation_id, "message": text},
+                f"{settings.rasa_url}/webhooks/rest/webhook", json=message
             ) as reply:
-                answer = await reply.json(content_type=None) if reply.status == 200 else None
                 status = reply.status
+                answer = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-            answer, status = None, 503
-        if not isinstance(answer, list):
             return response.json({"error": UNREACHABLE}, status=503, headers=PRIVATE)
+        if status != 200 or not isinstance(answer, list):
+            # The REST channel names what it refused (400, 413) or that the message may
+            # not have been handled (503): the party reads that, not a guess.
+            error = answer.get("error") if isinstance(answer, dict) else None
+            return response.json(
+                {"error": error if isinstance(error, str) else UNREACHABLE},
+                status=status if 400 <= status < 500 else 503,
+                headers=PRIVATE,
+            )
         messages = [
             {
                 "text": m.get("text") or "",
@@ -277,7 +318,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             for m in answer
             if isinstance(m, dict)
         ]
-        return response.json({"replies": messages, "status": status}, headers=PRIVATE)
+        return response.json({"replies": messages}, headers=PRIVATE)
 
     @bp.post("/<token:str>/api/clauses")
     @api(Role.FACILITATOR)
@@ -288,7 +329,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     @bp.post("/<token:str>/api/clauses/<number:int>")
     @api(Role.FACILITATOR)
     async def revise_clause(request: Request, access: Access, number: int):
-        rooms.revise_clause(access.room_id, number, _text(_body(request), "text"))
+        rooms.revise_clause(access.room_id, _clause_number(number), _text(_body(request), "text"))
         return await changed(access)
 
     @bp.post("/<token:str>/api/clauses/<number:int>/vote")
@@ -302,7 +343,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             raise BadRequest('"comment" must be text')
         rooms.vote(
             access.participant_id,
-            number,
+            _clause_number(number),
             _whole(body, "version"),
             parse_vote(_text(body, "vote")),
             comment,
@@ -315,11 +356,16 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         """The party confirms the final text it was shown (named by its SHA-256, so a
         text changed meanwhile is not confirmed by mistake)."""
         shown = _text(_body(request), "text_digest")
-        current = final_text(rooms.text(access.room_id))
+        clauses = rooms.text(access.room_id)
+        current = final_text(clauses)
         if not current:
             raise BadRequest("the text has no clause yet; there is nothing to confirm")
         if shown != text_digest(current):
             raise BadRequest("the text changed since you read it; read it again, then confirm")
+        open_clauses = [c for c in clauses if c.status is not ClauseStatus.AGREED]
+        if open_clauses:
+            listed = ", ".join(f"{c.number} ({c.status.value})" for c in open_clauses)
+            raise BadRequest(f"not every clause is agreed yet: {listed}; confirm once they are")
         rooms.confirm(access.participant_id, current)
         return await changed(access)
 
@@ -329,16 +375,11 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         link = rooms.add_party(access.room_id, _text(_body(request), "name"))
         return response.json({"name": link.name, "url": url_of(link.token)}, headers=PRIVATE)
 
-    @bp.post("/<token:str>/api/participants/<name:str>/link")
-    @api(Role.FACILITATOR)
-    async def new_link(_request: Request, access: Access, name: str):
-        link = rooms.issue_link(rooms.participant(access.room_id, name))
-        return response.json({"name": link.name, "url": url_of(link.token)}, headers=PRIVATE)
-
     @bp.post("/<token:str>/api/participants/<name:str>/revoke")
     @api(Role.FACILITATOR)
     async def revoke(_request: Request, access: Access, name: str):
-        participant = rooms.participant(access.room_id, name)
+        # Sanic 21.12 hands over the path segment still %-encoded ("Hill%20tribes").
+        participant = rooms.participant(access.room_id, unquote(name))
         if participant == access.participant_id:
             raise BadRequest("that is your own link; close the room instead")
         return response.json({"revoked": rooms.revoke_links(participant)}, headers=PRIVATE)
@@ -374,28 +415,31 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             content_type="text/event-stream",
             headers={**PRIVATE, "X-Accel-Buffering": "no"},
         )
+        run = functools.partial(asyncio.get_running_loop().run_in_executor, None)
         seen: int | None = None
+        sent = ""  # the last view sent: a change that leaves it as it was sends nothing
         said: int | None = None  # the caucus conversation's latest event (a party's view)
-        quiet = 0.0
+        quiet = checked = 0.0
         while True:
             try:
-                revision = rooms.revision(access.room_id)
-                if revision != seen:
-                    access = rooms.resolve(token)  # revoked or closed meanwhile: stop
+                revision = await run(rooms.revision, access.room_id)
+                if revision != seen or checked >= RECHECK_SECONDS:
+                    # Revoked, expired or closed meanwhile: the stream stops.
+                    access = await run(rooms.resolve, token)
+                    seen, checked = revision, 0.0
                     payload = json.dumps(await view_of(access), ensure_ascii=False)
-                    await stream.send(f"event: view\ndata: {payload}\n\n")
-                    seen, quiet = revision, 0.0
+                    if payload != sent:
+                        await stream.send(f"event: view\ndata: {payload}\n\n")
+                        sent, quiet = payload, 0.0
                 if access.conversation_id:
-                    mark = latest_event_id(settings.database_url, access.conversation_id)
-                    if mark != said:
-                        if said is not None:
-                            lines = json.dumps(
-                                {"messages": caucus_lines(access)}, ensure_ascii=False
-                            )
-                            await stream.send(f"event: caucus\ndata: {lines}\n\n")
-                            quiet = 0.0
-                        said = mark
-                elif quiet >= HEARTBEAT_SECONDS:
+                    mark = await run(latest_event_id, settings.database_url, access.conversation_id)
+                    if said is not None and mark != said:
+                        lines = await run(caucus_lines, access)
+                        data = json.dumps({"messages": lines}, ensure_ascii=False)
+                        await stream.send(f"event: caucus\ndata: {data}\n\n")
+                        quiet = 0.0
+                    said = mark
+                if quiet >= HEARTBEAT_SECONDS:
                     await stream.send(": still here\n\n")
                     quiet = 0.0
             except LinkRefused as refusal:
@@ -405,6 +449,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
                 return None
             await asyncio.sleep(POLL_SECONDS)
             quiet += POLL_SECONDS
+            checked += POLL_SECONDS
 
     return bp
 
@@ -426,7 +471,11 @@ def joint_view(
 ) -> dict[str, Any]:
     if not any(i.state is Share.RELEASED for i in items):
         return EMPTY.as_view()  # nothing shared: no need to load the encoder
-    return joint_analyst(str(settings.knowledge_dir)).analyse(items, parties).as_view()
+    try:
+        return joint_analyst(str(settings.knowledge_dir)).analyse(items, parties).as_view()
+    except Exception:  # the encoder or spaCy failed: the room goes on without the analysis
+        logger.exception("The joint view's analysis failed; showing the room without it")
+        return {**EMPTY.as_view(), "unavailable": ANALYSIS_UNAVAILABLE}
 
 
 def agreement_json(rooms: RoomRepository, room_id: str) -> dict[str, Any]:
@@ -467,11 +516,13 @@ def agreement_markdown(rooms: RoomRepository, room_id: str) -> str:
     data = agreement_json(rooms, room_id)
     lines = [f"# Agreement: {data['topic']}", "", f"Parties: {', '.join(data['parties'])}.", ""]
     lines += ["## Text", ""]
-    if data["final_text"]:
-        for clause in data["final_text"].splitlines():
-            number = clause.split(".", 1)[0]
-            lines.append(f"{clause} *({data['status_by_clause'].get(number, 'voting')})*")
-    else:
+    for clause in sorted(rooms.text(room_id), key=lambda c: c.number):
+        first, *rest = clause.text.splitlines() or [""]
+        lines.append(f"{clause.number}. {first}" + ("" if rest else f" *({clause.status.value})*"))
+        lines += [f"   {line}" for line in rest]  # the clause's own lines, indented under it
+        if rest:
+            lines.append(f"   *({clause.status.value})*")
+    if not data["final_text"]:
         lines.append("No clause yet.")
     lines += ["", "## Confirmations", ""]
     for party in data["parties"]:

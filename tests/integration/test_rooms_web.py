@@ -80,7 +80,6 @@ ROUTES = {
     ),
     ("POST", "rooms/<token:str>/api/confirm"): ({"party"}, "digest"),
     ("POST", "rooms/<token:str>/api/parties"): ({"facilitator"}, {"name": "Coast"}),
-    ("POST", "rooms/<token:str>/api/participants/<name:str>/link"): ({"facilitator"}, {}),
     ("POST", "rooms/<token:str>/api/participants/<name:str>/revoke"): ({"facilitator"}, {}),
     ("POST", "rooms/<token:str>/api/close"): ({"facilitator"}, {}),
 }
@@ -142,6 +141,9 @@ def test_each_route_with_each_roles_link_and_with_none(served, method, path):
         room = new_room(served)  # a fresh room each time: closing one spoils nothing
         served["rooms"].add_clause(room.room_id, "Share river data weekly.")
         token = credentials(served, room)[who]
+        for name in served["rooms"].parties(room.room_id):  # agreed: a party may confirm it
+            voter = served["rooms"].participant(room.room_id, name)
+            served["rooms"].vote(voter, 1, 1, Vote.CAN_LIVE_WITH, None)
         reply = call(served, method, path, token, body, room)
         if who in allowed:
             expected = 503 if path.endswith("/api/say") else 200
@@ -291,6 +293,29 @@ def test_a_change_made_elsewhere_reaches_every_open_view_within_a_second(served)
     assert streams[2][1][1] == streams[3][1][1]  # two tabs of one party: the same view
 
 
+def test_another_partys_private_work_sends_nothing(served):
+    """A party's view does not move when another party records or marks items in
+    private: no event to count, nothing to time."""
+    rooms = served["rooms"]
+    room = new_room(served)
+    river, dry = party(room, "Riverland"), party(room, "Dryland")
+    out: list = []
+    ready = threading.Event()
+    threading.Thread(target=sse_views, args=(served, dry.token, 2, out, ready), daemon=True).start()
+    assert ready.wait(10)
+    item = rooms.record_item(river.participant_id, ItemKind.INTEREST, SECRET)
+    rooms.set_state(river.participant_id, [item], Share.SHAREABLE)
+    time.sleep(1.5)
+    assert len(out) == 1
+    rooms.set_state(river.participant_id, [item], Share.RELEASED)
+    deadline = time.monotonic() + 3
+    while len(out) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(out) == 2 and SECRET in out[1][1]  # a release does move it
+    view = json.loads(out[1][1])
+    assert "revision" not in view["room"] and "id" not in view["joint"][0]
+
+
 def test_a_revoked_link_stops_its_live_view(served):
     rooms = served["rooms"]
     room = new_room(served)
@@ -367,20 +392,28 @@ def test_voting_on_a_revised_clause_is_refused_with_the_new_version(served):
     }
 
 
-def test_confirming_a_text_that_changed_is_refused(served):
+def test_confirming_a_text_that_changed_or_is_not_agreed_is_refused(served):
+    rooms = served["rooms"]
     room = new_room(served)
     base = served["base"]
     river = party(room, "Riverland").token
-    empty = requests.post(
-        f"{base}/rooms/{river}/api/confirm", json={"text_digest": "0" * 64}, timeout=10
-    )
+
+    def confirm(digest: str) -> requests.Response:
+        return requests.post(
+            f"{base}/rooms/{river}/api/confirm", json={"text_digest": digest}, timeout=10
+        )
+
+    empty = confirm("0" * 64)
     assert empty.status_code == 400 and "no clause yet" in empty.json()["error"]
-    served["rooms"].add_clause(room.room_id, "One.")
+    rooms.add_clause(room.room_id, "One.")
     digest = requests.get(f"{base}/rooms/{river}/api/view", timeout=10).json()["final_text_digest"]
-    served["rooms"].add_clause(room.room_id, "Two.")
-    reply = requests.post(
-        f"{base}/rooms/{river}/api/confirm", json={"text_digest": digest}, timeout=10
-    )
+    unagreed = confirm(digest)
+    assert unagreed.status_code == 400
+    assert "not every clause is agreed yet: 1 (voting)" in unagreed.json()["error"]
+    for p in room.parties:
+        rooms.vote(p.participant_id, 1, 1, Vote.CAN_LIVE_WITH, None)
+    rooms.add_clause(room.room_id, "Two.")
+    reply = confirm(digest)
     assert reply.status_code == 400 and "changed since you read it" in reply.json()["error"]
 
 
@@ -394,6 +427,8 @@ BAD_BODIES = [
     (b'{"kind": "interest", "text": "   "}', "item is empty"),
     (b'{"kind": "interest", "text": "a\\u0000b"}', "NUL"),
     (b'{"kind": "interest", "text": "' + b"y" * 70_000 + b'"}', "over 64 kB"),
+    (b"[" * 3000 + b"]" * 3000, "nested too deeply"),
+    (b'{"kind": "interest", "text": "water \\ud800"}', "unpaired surrogate"),
 ]
 
 
@@ -422,6 +457,14 @@ def test_bad_bodies_get_a_400_naming_the_problem(served, body, message):
         ("/api/clauses/1/vote", {"version": 1, "vote": "needs_change"}, "carries a comment"),
         ("/api/clauses/1/vote", {"version": 1, "vote": "can_live_with", "comment": 3}, "text"),
         ("/api/clauses/7/vote", {"version": 1, "vote": "can_live_with"}, "no clause 7"),
+        (
+            "/api/clauses/99999999999999999999/vote",
+            {"version": 1, "vote": "can_live_with"},
+            "no clause",
+        ),
+        ("/api/clauses/1/vote", {"version": 2**70, "vote": "can_live_with"}, "whole number"),
+        ("/api/items/state", {"items": [2**70], "state": "released"}, "list of item ids"),
+        ("/api/items", {"kind": "option", "text": "\ud83d half an emoji"}, "unpaired surrogate"),
     ],
 )
 def test_bad_party_requests_are_named(served, path, body, message):
@@ -437,8 +480,18 @@ def test_the_facilitator_cannot_revoke_itself_and_names_are_checked(served):
     base, token = served["base"], room.facilitator.token
     own = requests.post(f"{base}/rooms/{token}/api/participants/Facilitator/revoke", timeout=10)
     assert own.status_code == 400 and "close the room instead" in own.json()["error"]
-    nobody = requests.post(f"{base}/rooms/{token}/api/participants/Zed/link", timeout=10)
+    nobody = requests.post(f"{base}/rooms/{token}/api/participants/Zed/revoke", timeout=10)
     assert nobody.status_code == 404 and "no participant 'Zed'" in nobody.json()["error"]
+    hill = requests.post(
+        f"{base}/rooms/{token}/api/participants/Hill%20tribes/revoke", timeout=10
+    )  # a name with a space, as the page sends it
+    assert hill.status_code == 200 and hill.json() == {"revoked": 1}
+    huge = requests.post(
+        f"{base}/rooms/{token}/api/clauses/99999999999999999999", json={"text": "x"}, timeout=10
+    )
+    assert huge.status_code == 404 and "no clause" in huge.json()["error"]
+    nul = requests.get(f"{base}/rooms/{token}%00/api/view", timeout=10)
+    assert nul.status_code == 400 and "NUL" in nul.json()["error"]
     twice = requests.post(f"{base}/rooms/{token}/api/parties", json={"name": "dryland"}, timeout=10)
     assert twice.status_code == 400 and "named twice" in twice.json()["error"]
 

@@ -228,17 +228,13 @@
     if (!list) return;
     list.replaceChildren();
     for (const party of view.parties) {
+      // No "new link" here: a facilitator holding a party's link could read its caucus.
+      // A lost link is replaced on the command line (`concordia rooms new-link`).
       const li = el("li", party + " ");
-      const renew = el("button", "New link");
-      renew.type = "button";
-      renew.addEventListener("click", async () => {
-        const made = await post(`/api/participants/${encodeURIComponent(party)}/link`);
-        if (made) document.getElementById("new-link").textContent = `${made.name}: ${made.url}`;
-      });
       const revoke = el("button", "Revoke links");
       revoke.type = "button";
       revoke.addEventListener("click", () => post(`/api/participants/${encodeURIComponent(party)}/revoke`));
-      li.append(renew, " ", revoke);
+      li.append(revoke);
       list.append(li);
     }
   }
@@ -277,10 +273,16 @@
     return data.messages;
   }
 
+  // A message sent again after a failure keeps its id: if the assistant had taken it
+  // before failing to answer, it is recorded once.
+  let unsent = null;
+
   async function say(text) {
     const list = document.getElementById("chat");
     if (!text.startsWith("/")) list.append(el("li", text, "chat-user pending"));
-    const sent = await post("/api/say", { text });
+    const id = unsent && unsent.text === text ? unsent.id : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const sent = await post("/api/say", { text, message_id: id });
+    unsent = sent ? null : { text, id };
     if (!sent) return null;
     await loadChat();
     renderButtons(sent.replies);
