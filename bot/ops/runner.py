@@ -110,6 +110,9 @@ def web_app_spec(settings: Settings) -> ProcessSpec:
             str(settings.web_port),
         ],
         f"http://{settings.host}:{settings.web_port}/healthz",
+        # Its own settings' environment: in a cluster RASA_PORT is nginx's, which the
+        # widget and the rooms' caucus chat must reach (bot/ops/cluster.py).
+        settings.child_env(),
     )
 
 

@@ -201,3 +201,56 @@ def test_a_rasa_server_killed_mid_run_the_others_finish_the_conversations(cluste
     after = [line for line in log.splitlines() if "fault-" in line or "webhook" in line]
     assert re.search(rf"upstream=[^ ]*{re.escape(survivor)}", after[-1])
     print(f"\nkilled after {killed_at} replies; client retries {client.retries}")
+
+
+def test_a_room_across_the_cluster(cluster):
+    """A party's caucus reaches whichever Rasa and action server nginx picks; what it
+    shares reaches another party's open view within a second, from any process."""
+    from bot.store.rooms import RoomRepository
+
+    plan, _ = cluster
+    rooms = RoomRepository.from_settings(plan.settings)
+    room = rooms.create_room("Fishing rights off the two isles", ["North Isle", "South Isle"])
+    north, south = room.parties
+    web = f"http://{plan.settings.host}:{plan.settings.web_port}"
+
+    def say(text: str) -> list[dict]:
+        reply = requests.post(f"{web}/rooms/{north.token}/api/say", json={"text": text}, timeout=90)
+        assert reply.status_code == 200, reply.text
+        return reply.json()["replies"]
+
+    page = requests.get(f"{web}/", timeout=10).text  # the widget, too, goes through nginx
+    config = json.loads(re.search(r'id="config">(.*?)</script>', page).group(1))
+    assert config["rasaPort"] == plan.proxy_port
+    assert "North Isle's private caucus" in say("/start_caucus")[0]["text"]
+    say("Our fishermen need the northern banks in winter")
+    items = rooms.items(room.room_id)
+    assert [(i.party, i.state.value) for i in items] == [("North Isle", "private")]
+
+    views: list[tuple[float, dict]] = []
+    ready = threading.Event()
+
+    def listen() -> None:
+        with requests.get(f"{web}/rooms/{south.token}/events", stream=True, timeout=30) as r:
+            for line in r.iter_lines():
+                if line.startswith(b"data:"):
+                    views.append((time.monotonic(), json.loads(line[5:])))
+                    ready.set()
+                    if len(views) >= 2:
+                        return
+
+    threading.Thread(target=listen, daemon=True).start()
+    assert ready.wait(15)
+    assert views[0][1]["joint"] == []
+    released = requests.post(
+        f"{web}/rooms/{north.token}/api/items/state",
+        json={"items": "all", "state": "released"},
+        timeout=30,
+    )
+    changed_at = time.monotonic()
+    assert released.status_code == 200
+    deadline = time.monotonic() + 5
+    while len(views) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(views) == 2 and views[1][0] - changed_at < 1.0
+    assert views[1][1]["joint"][0]["text"] == "Our fishermen need the northern banks in winter"
