@@ -155,13 +155,16 @@
   function renderClauses() {
     const list = document.getElementById("clauses");
     list.replaceChildren();
-    for (const clause of view.text) {
+    // Highest consensus first (bot/rooms/consensus.py); each keeps its own number.
+    const byNumber = new Map(view.text.map((c) => [c.number, c]));
+    for (const clause of view.ranking.map((n) => byNumber.get(n))) {
       const li = el("li");
       li.value = clause.number;
       li.dataset.clause = clause.number;
       li.dataset.version = clause.version;
       li.append(el("span", clause.text, "clause-text"));
       li.append(el("span", `${clause.status} · v${clause.version}`, `clause-status clause-${clause.status}`));
+      li.append(el("span", `consensus ${Math.round(clause.score * 100)}%`, "clause-score"));
       const votes = el("p", "", "votes");
       for (const party of view.parties) {
         const vote = clause.votes[party];
