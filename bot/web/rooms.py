@@ -456,7 +456,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
 
 @functools.cache
 def joint_analyst(knowledge_dir: str) -> JointAnalyst:
-    """One per web process, built on first use: the encoder and spaCy cost about 250 MB,
+    """One per web process, built on first use: the encoder and spaCy cost about 190 MB,
     which a web app that never shows a room does not pay."""
     from bot.mediation.analysis import Analyser
     from bot.mediation.semantics import default_semantics
