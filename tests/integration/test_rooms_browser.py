@@ -161,11 +161,13 @@ def test_three_parties_and_a_facilitator(browser, stack, room):
         facilitator.page.locator(
             "#clauses li[data-clause='2'] .clause-status", has_text="agreed · v2"
         ).wait_for(timeout=WAIT_MS)
-        for person in parties.values():
+        for name, person in parties.items():
             person.page.locator("#confirm-text").click()
-            person.page.locator("#live", has_text="You confirmed the text").wait_for(
-                timeout=WAIT_MS
-            )
+            person.page.locator("#confirmations", has_text=name).wait_for(timeout=WAIT_MS)
+            assert person.page.locator("#confirm-text").is_disabled()
+        facilitator.page.locator(
+            "#confirmations", has_text="by Riverland, Dryland, Hill tribes"
+        ).wait_for(timeout=WAIT_MS)
 
         exported = facilitator.page.evaluate(
             "async () => (await fetch(document.getElementById('export-md').href)).text()"

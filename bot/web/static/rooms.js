@@ -176,6 +176,12 @@
       if (role === "facilitator" && view.room.status === "open") li.append(reviseControls(clause));
       list.append(li);
     }
+    const confirmed = view.confirmed || [];
+    document.getElementById("confirmations").textContent = confirmed.length
+      ? `Confirmed as it reads now by ${confirmed.join(", ")}.`
+      : view.text.length ? "Nobody has confirmed the text as it reads now." : "";
+    const confirm = document.getElementById("confirm-text");
+    if (confirm) confirm.disabled = confirmed.includes(view.me.name);
     document.getElementById("export-md").href = `${base}/export.md`;
     document.getElementById("export-json").href = `${base}/export.json`;
   }
@@ -369,8 +375,7 @@
   onClick("close-room", () => post("/api/close"));
   onClick("confirm-text", async () => {
     // The digest of the text this page shows: a text changed meanwhile is not confirmed.
-    const sent = await post("/api/confirm", { text_digest: view.final_text_digest });
-    if (sent) live.textContent = "You confirmed the text.";
+    await post("/api/confirm", { text_digest: view.final_text_digest }); // re-renders
   });
 
   onSubmit("say", (f) => say(f.text));
