@@ -25,10 +25,14 @@ from actions.session import (
 from actions.statements import judge
 from bot.mediation.coaching import coach_position
 from bot.mediation.statement_kind import guard
-from bot.rooms.caucus import QUESTIONS, caucus_move
+from bot.rooms.caucus import QUESTIONS, caucus_move, share_request
 from bot.rooms.ledger import ItemKind, Share
 from bot.store.rooms import Access
 
+WHICH_TO_SHARE = (
+    "Which of your notes? Say “share all”, “share these two” (the last two you gave), or "
+    "their numbers as the room page shows them, such as “share 1 and 3”."
+)
 NOT_A_CAUCUS = (
     "This conversation is not a party's caucus in a room. Open your room link to reach "
     "your caucus, or say “start a mediation” here."
@@ -92,6 +96,9 @@ class ValidateCaucusForm(FormValidationAction):
         if access is None:
             dispatcher.utter_message(text=NOT_A_CAUCUS)
             return {question: "done", "caucus_more": False}
+        shared = self._share(turn.text, access, dispatcher)
+        if shared:
+            return {question: None}  # the same question stays open
         kind = None
         if question == "caucus_interest" and turn.intent not in ("done", "skip_step"):
             kind = judge(tracker, turn.text, [access.name], access.name).kind
@@ -107,6 +114,25 @@ class ValidateCaucusForm(FormValidationAction):
         if move.done:
             return {question: "done", "caucus_more": False}
         return {question: None, "caucus_more": True}
+
+    @staticmethod
+    def _share(text: str, access: Access, dispatcher: CollectingDispatcher) -> bool:
+        """Carry out "share these two with the room" (bot/rooms/caucus.py): True when
+        the message asked to share, whether or not it named notes that exist."""
+        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+        positions = share_request(text, len(held))
+        if positions is None:
+            return False
+        if not positions:
+            dispatcher.utter_message(text=WHICH_TO_SHARE)
+            return True
+        chosen = [held[p - 1] for p in positions]
+        ROOMS.set_state(access.participant_id, [i.id for i in chosen], Share.RELEASED)
+        listed = "; ".join(
+            f"{p}. “{i.text.strip()}”" for p, i in zip(positions, chosen, strict=True)
+        )
+        dispatcher.utter_message(text=f"Shared with the room: {listed}. Sharing cannot be undone.")
+        return True
 
     def validate_caucus_interest(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -13,8 +13,10 @@ recorded. Everything recorded starts private.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.mediation.references import referenced_numbers
 from bot.rooms.ledger import ItemKind
 
 QUESTIONS = ("caucus_interest", "caucus_offer", "caucus_red_line")
@@ -80,3 +82,41 @@ def caucus_move(
     if kind is ItemKind.POSITION:
         return CaucusMove(kind, "")  # the caller coaches towards the interest beneath it
     return CaucusMove(kind, NOTED[kind].format(party=party))
+
+
+# "share these two with the room", "share everything", "release the first and the
+# third", "share 2": a request to share, in the party's own words. It must start with
+# the verb, so a statement that merely mentions sharing ("we could share river data")
+# stays a statement.
+_SHARE = re.compile(
+    r"^\s*(?:please\s+)?(?:share|release|show)\b(?P<what>.*?)"
+    r"(?:\s+(?:with|to)\s+(?:the\s+)?(?:room|others|other parties|everyone|all))?"
+    r"\s*(?:please)?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_ALL = re.compile(r"^\s*(?:all|everything|all of (?:them|it|my notes)|them all|my notes)\s*$", re.I)
+_LAST = re.compile(r"^\s*(?:these|those|the last|my last)\s+(?P<n>\w+)\s*$", re.I)
+_THIS = re.compile(r"^\s*(?:this|that|it|this one|that one|the last one)\s*$", re.I)
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def share_request(text: str, count: int) -> list[int] | None:
+    """The 1-based positions, in the party's notes, of the items a message asks to share
+    (all of them for "share everything"); None when the message is no such request.
+    `count` is how many notes the party has. "These two" are the last two noted."""
+    match = _SHARE.match(text)
+    if match is None:
+        return None
+    what = match.group("what").strip(" ,")
+    if _ALL.match(what):
+        return list(range(1, count + 1))
+    if _THIS.match(what):
+        return [count] if count else []
+    last = _LAST.match(what)
+    if last:
+        word = last.group("n").lower()
+        n = int(word) if word.isdigit() else _COUNTS.get(word)
+        if n is not None:
+            return list(range(max(1, count - n + 1), count + 1))
+    numbers = referenced_numbers(what, count)
+    return numbers if numbers or not what else None

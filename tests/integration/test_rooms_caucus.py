@@ -61,12 +61,11 @@ def test_a_caucus_records_privately_and_shares_on_request(stack):
     assert requests.get(f"{base}/rooms/{dry.token}/api/caucus", timeout=10).json() == {
         "messages": []
     }  # its own caucus, empty: never Riverland's
-    shared = requests.post(
-        f"{base}/rooms/{river.token}/api/items/state",
-        json={"items": [items[0].id, items[1].id], "state": "released"},
-        timeout=10,
-    )
-    assert shared.status_code == 200
+    again = say(base, river.token, "/start_caucus")  # "Add more to my notes"
+    assert "Your notes so far: 3" in again[0]["text"]
+    shared = say(base, river.token, "share 1 and 2 with the room")  # in the party's words
+    assert shared[0]["text"].startswith("Shared with the room: 1. “Our farmers")
+    assert [i.state.value for i in rooms.items(room.room_id)] == ["released", "released", "private"]
     joint = requests.get(f"{base}/rooms/{dry.token}/api/view", timeout=10).json()["joint"]
     assert [j["kind"] for j in joint] == ["interest", "option"]
     assert SECRET not in str(joint)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions import caucus, navigation, session
-from bot.rooms.caucus import NOT_NOTED, caucus_move
+from bot.rooms.caucus import NOT_NOTED, caucus_move, share_request
 from bot.rooms.ledger import ItemKind, Share
 from tests.unit.rasa_helpers import make_tracker, run, slot_events
 
@@ -58,6 +58,27 @@ def test_going_back_is_explained_and_an_unknown_question_refused():
     )
     with pytest.raises(ValueError, match="no caucus question 'caucus_mood'"):
         caucus_move("caucus_mood", "x", None, None, None, "A")
+
+
+@pytest.mark.parametrize(
+    ("text", "positions"),
+    [
+        ("share these two with the room", [3, 4]),
+        ("Share everything", [1, 2, 3, 4]),
+        ("please share all of them with the others.", [1, 2, 3, 4]),
+        ("release the first and the third", [1, 3]),
+        ("share 1 and 3 with the room", [1, 3]),
+        ("share it", [4]),
+        ("share the last two", [3, 4]),
+        ("share", []),  # a request, naming nothing: asked which
+        ("share river data every week", None),  # an offer, not a request
+        ("we could share our rainfall data", None),
+        ("our farmers need water", None),
+        ("share 9", None),  # no such note: read as what it says
+    ],
+)
+def test_a_request_to_share_in_the_partys_words(text, positions):
+    assert share_request(text, 4) == positions
 
 
 # -- the actions -------------------------------------------------------------------------
@@ -188,6 +209,24 @@ def test_a_slot_the_caucus_start_cleared_is_no_answer(room):
     events, messages = run(caucus.ValidateCaucusForm(), tracker)
     assert messages == [] and session.ROOMS.items(room.room_id) == []
     assert slot_events(events).get("caucus_more") is not True
+
+
+def test_sharing_by_chat_releases_the_notes_named_and_keeps_the_question(room):
+    sender = conversation(room, "Riverland")
+    for text in ("Our farmers need the river", "Our towns need power", "No troops on our bank"):
+        answer(sender, "caucus_interest", text, "state_interest")
+    events, messages = answer(sender, "caucus_interest", "share these two with the room", "inform")
+    assert slot_events(events) == {"caucus_interest": None}  # the question stays open
+    assert messages[0]["text"].startswith("Shared with the room: 2. “Our towns need power”; 3.")
+    states = [(i.text, i.state) for i in session.ROOMS.items(room.room_id)]
+    assert states == [
+        ("Our farmers need the river", Share.PRIVATE),
+        ("Our towns need power", Share.RELEASED),
+        ("No troops on our bank", Share.RELEASED),
+    ]
+    _, messages = answer(sender, "caucus_offer", "share", "inform")
+    assert "Which of your notes?" in messages[0]["text"]
+    assert len(session.ROOMS.items(room.room_id)) == 3  # "share" was not recorded as a note
 
 
 def test_the_summary_says_how_to_share_and_help_knows_the_caucus(room):
