@@ -21,6 +21,7 @@ from bot.mediation.ranking import measure_text
 from bot.mediation.semantics import default_semantics
 from bot.mediation.statement_kind import KindClassifier
 from bot.mediation.turn import Turn
+from bot.ops.room_signals import publisher
 from bot.settings import CACHE_DIR, NLU_DIR, Settings
 from bot.store.repository import SessionRepository
 from bot.store.rooms import RoomRepository
@@ -43,7 +44,8 @@ KIND_CLASSIFIER = KindClassifier.load_or_train(SEMANTICS, NLU_DIR, CACHE_DIR)
 MEASURE_TEXTS = [MeasureText(m.id, m.title, measure_text(m)) for m in KNOWLEDGE.measures.values()]
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 TRAINING = TrainingRepository(SETTINGS.database_url)
-ROOMS = RoomRepository.from_settings(SETTINGS)
+# Each change to a room wakes its open views at once when Redis is configured.
+ROOMS = RoomRepository.from_settings(SETTINGS, on_change=publisher(SETTINGS.redis_url))
 # Training answer keys and the catalogue in matchable form, analysed once at start-up.
 ANSWER_KEYS = {sid: AnswerKey.build(s, ANALYSER) for sid, s in KNOWLEDGE.scenarios.items()}
 CATALOGUE_ITEMS = catalogue_items(KNOWLEDGE.measures.values(), ANALYSER)

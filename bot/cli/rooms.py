@@ -6,8 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from bot.ops.room_signals import publisher
 from bot.settings import Settings
 from bot.store.rooms import IssuedLink, RoomRepository
+
+
+def rooms_of(settings: Settings) -> RoomRepository:
+    """The rooms, telling open views of each change (a revoke or a close ends them)."""
+    return RoomRepository.from_settings(settings, on_change=publisher(settings.redis_url))
 
 
 def room_url(settings: Settings, token: str) -> str:
@@ -23,7 +29,7 @@ def _expiry(link: IssuedLink) -> str:
 
 
 def cmd_rooms_create(settings: Settings, args: argparse.Namespace) -> int:
-    room = RoomRepository.from_settings(settings).create_room(args.topic, args.party)
+    room = rooms_of(settings).create_room(args.topic, args.party)
     if args.json:
         print(
             json.dumps(
@@ -48,13 +54,13 @@ def cmd_rooms_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_rooms_add_party(settings: Settings, args: argparse.Namespace) -> int:
-    link = RoomRepository.from_settings(settings).add_party(args.room_id, args.party)
+    link = rooms_of(settings).add_party(args.room_id, args.party)
     _print_link(settings, link, args.json)
     return 0
 
 
 def cmd_rooms_new_link(settings: Settings, args: argparse.Namespace) -> int:
-    rooms = RoomRepository.from_settings(settings)
+    rooms = rooms_of(settings)
     link = rooms.issue_link(rooms.participant(args.room_id, args.name))
     _print_link(settings, link, args.json)
     return 0
@@ -68,7 +74,7 @@ def _print_link(settings: Settings, link: IssuedLink, as_json: bool) -> None:
 
 
 def cmd_rooms_revoke(settings: Settings, args: argparse.Namespace) -> int:
-    rooms = RoomRepository.from_settings(settings)
+    rooms = rooms_of(settings)
     count = rooms.revoke_links(rooms.participant(args.room_id, args.name))
     print(
         f"{count} link(s) of {args.name} revoked; "
@@ -78,7 +84,7 @@ def cmd_rooms_revoke(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_rooms_close(settings: Settings, args: argparse.Namespace) -> int:
-    RoomRepository.from_settings(settings).close_room(args.room_id)
+    rooms_of(settings).close_room(args.room_id)
     print(f"Room {args.room_id} closed: its links open nothing more; its record stays.")
     return 0
 

@@ -8,8 +8,10 @@ two tabs or two web processes acting at once leave a consistent record.
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,7 +38,10 @@ from bot.store.models import (
     utcnow,
 )
 
+logger = logging.getLogger(__name__)
+
 FACILITATOR = "Facilitator"
+CHANGED_ROOMS = "concordia_changed_rooms"  # Session.info key: rooms a unit of work touched
 MAX_TOPIC_CHARS = 2000
 MAX_NAME_CHARS = 200
 MAX_ITEM_CHARS = 8000
@@ -182,13 +187,37 @@ def party_names(names: Sequence[str]) -> list[str]:
 
 
 class RoomRepository:
-    def __init__(self, database_url: str, link_lifetime: timedelta = DEFAULT_LINK_LIFETIME):
+    def __init__(
+        self,
+        database_url: str,
+        link_lifetime: timedelta = DEFAULT_LINK_LIFETIME,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        """`on_change(room_id)` is told of each room a unit of work changed, once it is
+        committed (bot/ops/room_signals.py publishes it to the live views)."""
         self.url = database_url
         self.link_lifetime = link_lifetime
+        self.on_change = on_change
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RoomRepository:
-        return cls(settings.database_url, timedelta(days=settings.room_link_days))
+    def from_settings(
+        cls, settings: Settings, on_change: Callable[[str], None] | None = None
+    ) -> RoomRepository:
+        return cls(settings.database_url, timedelta(days=settings.room_link_days), on_change)
+
+    @contextmanager
+    def _unit(self) -> Iterator[Session]:
+        """A unit of work; once it is committed, `on_change` hears of the rooms it
+        changed (a failed one changed nothing, and says nothing)."""
+        with session_scope(self.url) as db:
+            yield db
+            changed = set(db.info.get(CHANGED_ROOMS, ()))
+        if self.on_change is not None:
+            for room_id in sorted(changed):
+                try:
+                    self.on_change(room_id)
+                except Exception:  # a signal lost is a view a poll later, never a failed change
+                    logger.exception("Could not signal the change to room %s", room_id)
 
     # -- rooms and links --------------------------------------------------------------
     def _issue(self, db: Session, participant: RoomParticipant) -> IssuedLink:
@@ -217,7 +246,7 @@ class RoomRepository:
         topic = _clean(topic, "topic", MAX_TOPIC_CHARS)
         names = party_names(parties)
         room_id = new_room_id()
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             db.add(Room(id=room_id, topic=topic, status="open"))
             db.flush()
             facilitator = self._issue(
@@ -234,9 +263,10 @@ class RoomRepository:
         """Count a change to the room, in the change's own transaction: live views
         (bot/web/rooms.py) watch this number, whichever process made the change."""
         db.execute(update(Room).where(Room.id == room_id).values(revision=Room.revision + 1))
+        db.info.setdefault(CHANGED_ROOMS, set()).add(room_id)
 
     def revision(self, room_id: str) -> int:
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             value = db.execute(select(Room.revision).where(Room.id == room_id)).scalar()
             if value is None:
                 raise UnknownRoom(f"no room with id {room_id!r}")
@@ -257,7 +287,7 @@ class RoomRepository:
         return participant
 
     def add_party(self, room_id: str, name: str) -> IssuedLink:
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._touch(db, room_id)  # first: one change at a time per room
             room = self._room(db, room_id)
             if room.status != "open":
@@ -270,7 +300,7 @@ class RoomRepository:
     def issue_link(self, participant_id: int) -> IssuedLink:
         """A new link for the same participant (after a revoke or a lost link): the
         caucus and the votes stay theirs."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             participant = self._participant(db, participant_id)
             self._touch(db, participant.room_id)
             if self._room(db, participant.room_id).status != "open":
@@ -279,7 +309,7 @@ class RoomRepository:
 
     def revoke_links(self, participant_id: int) -> int:
         """Revoke every live link of a participant; how many were live."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._touch(db, self._participant(db, participant_id).room_id)
             links = db.execute(
                 select(RoomLink).where(
@@ -293,7 +323,7 @@ class RoomRepository:
             return count
 
     def close_room(self, room_id: str) -> None:
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             room = self._room(db, room_id)
             if room.status != "closed":
                 room.status, room.closed_at = "closed", utcnow()
@@ -304,7 +334,7 @@ class RoomRepository:
         digest = token_digest(token) if isinstance(token, str) else None
         if digest is None:
             raise LinkRefused("unknown", "no room has this link")
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             row = db.execute(
                 select(RoomLink, RoomParticipant, Room)
                 .join(RoomParticipant, RoomLink.participant_id == RoomParticipant.id)
@@ -335,7 +365,7 @@ class RoomRepository:
 
     def participant(self, room_id: str, name: str) -> int:
         """The id of the participant called `name` (any case) in the room."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             room = self._room(db, room_id)
             wanted = " ".join(name.split()).casefold()
             for participant in room.participants:
@@ -345,13 +375,13 @@ class RoomRepository:
             raise UnknownRoom(f"room {room_id} has no participant {name!r} (it has {names})")
 
     def parties(self, room_id: str) -> list[str]:
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             return self._party_names(db, room_id)
 
     def list_rooms(self, limit: int = 200) -> list[RoomSummary]:
         """The newest rooms first, with their counts (for reviewers)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             rooms = list(
                 db.execute(select(Room).order_by(Room.created_at.desc()).limit(limit)).scalars()
             )
@@ -397,7 +427,7 @@ class RoomRepository:
     def participants(self, room_id: str) -> list[ParticipantRecord]:
         """Everyone in the room, with how many of their links still open it."""
         now = utcnow()
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             room = self._room(db, room_id)
             live = dict(
                 db.execute(
@@ -418,7 +448,7 @@ class RoomRepository:
 
     def party_by_conversation(self, conversation_id: str) -> Access | None:
         """The party whose caucus is this Rasa conversation, if any."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             row = db.execute(
                 select(RoomParticipant, Room)
                 .join(Room, RoomParticipant.room_id == Room.id)
@@ -445,7 +475,7 @@ class RoomRepository:
         """A caucus item, private; None if this message already recorded one."""
         text = _clean(text, "item", MAX_ITEM_CHARS)
         try:
-            with session_scope(self.url) as db:
+            with self._unit() as db:
                 party = self._party(db, participant_id)
                 self._touch(db, party.room_id)  # first: one change at a time per room
                 if message_id is not None:
@@ -481,7 +511,7 @@ class RoomRepository:
     ) -> list[LedgerItem]:
         """Move the party's own items (all of them when `item_ids` is None) to `wanted`,
         all or none: one refused move (another's item, a release undone) changes nothing."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             party = self._party(db, participant_id)
             # First: takes the room's write lock, so a release cannot race a tab moving
             # the same item back (the read below sees every committed change).
@@ -531,12 +561,12 @@ class RoomRepository:
     def items(self, room_id: str) -> list[LedgerItem]:
         """Every item of the room, each with its party: callers filter by viewer
         (`bot.rooms.access`)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             return self._items(db, room_id)
 
     def ledger_history(self, room_id: str) -> list[LedgerRecord]:
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             names = dict(
                 db.execute(
@@ -574,7 +604,7 @@ class RoomRepository:
     def add_clause(self, room_id: str, text: str) -> int:
         """A new clause at the end of the text; its number."""
         text = _clean(text, "clause", MAX_CLAUSE_CHARS)
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._touch(db, room_id)  # first: two clauses added at once get two numbers
             self._open_room(db, room_id)
             number = 1 + (
@@ -602,7 +632,7 @@ class RoomRepository:
         """A new version of clause `number` (earlier versions and their votes are kept);
         the new version's number. Votes start again on it."""
         text = _clean(text, "clause", MAX_CLAUSE_CHARS)
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._touch(db, room_id)  # first: a revision and a vote never interleave
             self._open_room(db, room_id)
             clause = self._clause(db, room_id, number)
@@ -618,7 +648,7 @@ class RoomRepository:
         comment = check_vote(vote, comment)
         if comment is not None:
             comment = _clean(comment, "comment", MAX_CLAUSE_CHARS)
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             party = self._party(db, participant_id)
             self._touch(db, party.room_id)  # first: the version read below is the latest
             self._open_room(db, party.room_id)
@@ -671,7 +701,7 @@ class RoomRepository:
 
     def versions(self, room_id: str) -> list[VersionRecord]:
         """Every version of every clause, with its votes (the reviewer's history)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             return self._versions(db, room_id)
 
@@ -698,13 +728,13 @@ class RoomRepository:
     def text(self, room_id: str) -> list[ClauseStanding]:
         """The current version of each clause, in the text's order, with its votes,
         consensus score and status (`bot.rooms.consensus.ranked` orders by score)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             return self._standings(self._versions(db, room_id), self._party_names(db, room_id))
 
     def snapshot(self, room_id: str) -> RoomRecord:
         """Everything about the room, read in one transaction (one consistent revision)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             room = self._room(db, room_id)
             versions = self._versions(db, room_id)
             parties = self._party_names(db, room_id)
@@ -726,7 +756,7 @@ class RoomRepository:
 
     def confirm(self, participant_id: int, final_text: str) -> None:
         """A party confirms the final text as it reads now (kept by its digest)."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             party = self._party(db, participant_id)
             self._touch(db, party.room_id)
             digest = text_digest(final_text)
@@ -743,7 +773,7 @@ class RoomRepository:
 
     def confirmations(self, room_id: str, final_text: str) -> dict[str, datetime]:
         """The parties that confirmed exactly this text, and when."""
-        with session_scope(self.url) as db:
+        with self._unit() as db:
             self._room(db, room_id)
             rows = db.execute(
                 select(RoomParticipant.name, RoomConfirmation.at)

@@ -17,6 +17,7 @@ every view within a second, in a cluster too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -34,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.knowledge import cached_knowledge
+from bot.ops.room_signals import Signals, publisher
 from bot.rooms.access import Role, Viewer
 from bot.rooms.consensus import ClauseStatus, VoteError, parse_vote
 from bot.rooms.joint import EMPTY, JointAnalyst
@@ -61,7 +63,8 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html"]),
 )
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.5  # without Redis: how often an open view reads the room's revision
+SIGNALLED_POLL_SECONDS = 2.0  # with Redis, woken at once; the poll only as a fallback
 HEARTBEAT_SECONDS = 15.0
 RECHECK_SECONDS = 10.0  # an open view checks its link this often, changes or not
 MAX_BODY_BYTES = 64 * 1024
@@ -147,7 +150,9 @@ def _iso(moment: datetime) -> str:
 
 def create_rooms_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("rooms", url_prefix="/rooms")
-    rooms = RoomRepository.from_settings(settings)
+    publish = publisher(settings.redis_url)
+    rooms = RoomRepository.from_settings(settings, on_change=publish)
+    signals = Signals(settings.redis_url) if settings.redis_url else None
 
     def url_of(token: str) -> str:
         return f"{settings.web_url}/rooms/{token}"
@@ -218,10 +223,14 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         app.ctx.assistant = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=ASSISTANT_TIMEOUT_SECONDS)
         )
+        if signals is not None:
+            signals.start()
 
     @bp.listener("after_server_stop")
     async def close_client(app, _loop):
         await app.ctx.assistant.close()
+        if signals is not None:
+            await signals.stop()
 
     @bp.get("/<token:str>")
     async def room_page(_request: Request, token: str):
@@ -323,6 +332,8 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             for m in answer
             if isinstance(m, dict)
         ]
+        if publish is not None:
+            publish(access.room_id)  # the party's other tabs follow its caucus at once
         return response.json({"replies": messages}, headers=PRIVATE)
 
     @bp.post("/<token:str>/api/clauses")
@@ -420,41 +431,58 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
             content_type="text/event-stream",
             headers={**PRIVATE, "X-Accel-Buffering": "no"},
         )
-        run = functools.partial(asyncio.get_running_loop().run_in_executor, None)
+        loop = asyncio.get_running_loop()
+        run = functools.partial(loop.run_in_executor, None)
+        # With Redis, a change anywhere wakes this view at once, and the poll is only
+        # the fallback (a lost signal, a change made without Redis).
+        woken = signals.watch(access.room_id) if signals is not None else None
         seen: int | None = None
         sent = ""  # the last view sent: a change that leaves it as it was sends nothing
         said: int | None = None  # the caucus conversation's latest event (a party's view)
         quiet = checked = 0.0
-        while True:
-            try:
-                revision = await run(rooms.revision, access.room_id)
-                if revision != seen or checked >= RECHECK_SECONDS:
-                    # Revoked, expired or closed meanwhile: the stream stops.
-                    access = await run(rooms.resolve, token)
-                    seen, checked = revision, 0.0
-                    payload = json.dumps(await view_of(access), ensure_ascii=False)
-                    if payload != sent:
-                        await stream.send(f"event: view\ndata: {payload}\n\n")
-                        sent, quiet = payload, 0.0
-                if access.conversation_id:
-                    mark = await run(latest_event_id, settings.database_url, access.conversation_id)
-                    if said is not None and mark != said:
-                        lines = await run(caucus_lines, access)
-                        data = json.dumps({"messages": lines}, ensure_ascii=False)
-                        await stream.send(f"event: caucus\ndata: {data}\n\n")
+        try:
+            while True:
+                try:
+                    revision = await run(rooms.revision, access.room_id)
+                    if revision != seen or checked >= RECHECK_SECONDS:
+                        # Revoked, expired or closed meanwhile: the stream stops.
+                        access = await run(rooms.resolve, token)
+                        seen, checked = revision, 0.0
+                        payload = json.dumps(await view_of(access), ensure_ascii=False)
+                        if payload != sent:
+                            await stream.send(f"event: view\ndata: {payload}\n\n")
+                            sent, quiet = payload, 0.0
+                    if access.conversation_id:
+                        mark = await run(
+                            latest_event_id, settings.database_url, access.conversation_id
+                        )
+                        if said is not None and mark != said:
+                            lines = await run(caucus_lines, access)
+                            data = json.dumps({"messages": lines}, ensure_ascii=False)
+                            await stream.send(f"event: caucus\ndata: {data}\n\n")
+                            quiet = 0.0
+                        said = mark
+                    if quiet >= HEARTBEAT_SECONDS:
+                        await stream.send(": still here\n\n")
                         quiet = 0.0
-                    said = mark
-                if quiet >= HEARTBEAT_SECONDS:
-                    await stream.send(": still here\n\n")
-                    quiet = 0.0
-            except LinkRefused as refusal:
-                payload = json.dumps({"error": str(refusal), "reason": refusal.reason})
-                await stream.send(f"event: refused\ndata: {payload}\n\n")
-                await stream.eof()
-                return None
-            await asyncio.sleep(POLL_SECONDS)
-            quiet += POLL_SECONDS
-            checked += POLL_SECONDS
+                except LinkRefused as refusal:
+                    payload = json.dumps({"error": str(refusal), "reason": refusal.reason})
+                    await stream.send(f"event: refused\ndata: {payload}\n\n")
+                    await stream.eof()
+                    return None
+                started = loop.time()
+                if woken is None:
+                    await asyncio.sleep(POLL_SECONDS)
+                else:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(woken.wait(), SIGNALLED_POLL_SECONDS)
+                    woken.clear()
+                waited = loop.time() - started
+                quiet += waited
+                checked += waited
+        finally:
+            if woken is not None and signals is not None:
+                signals.forget(access.room_id, woken)
 
     return bp
 

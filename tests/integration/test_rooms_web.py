@@ -316,6 +316,36 @@ def test_another_partys_private_work_sends_nothing(served):
     assert "revision" not in view["room"] and "id" not in view["joint"][0]
 
 
+def test_with_redis_a_change_reaches_open_views_at_once(tmp_path):
+    """With REDIS_URL, views are woken by the change's signal, not by their poll (2 s
+    then): five changes from another process each arrive well within one poll."""
+    from bot.ops.room_signals import publisher
+
+    redis_url = "redis://127.0.0.1:6379/11"
+    env = {"REDIS_URL": redis_url, "CONCORDIA_SECRET_KEY": "k-rooms-" + "x" * 32}
+    with scratch_stack(tmp_path, tmp_path / "logs", assistant=False, web=True, env=env) as web:
+        rooms = RoomRepository.from_settings(web.settings, on_change=publisher(redis_url))
+        room = rooms.create_room("Kora", ["A", "B"])
+        out: list = []
+        ready = threading.Event()
+        served = {"base": web.web_url}
+        token = room.parties[1].token
+        threading.Thread(target=sse_views, args=(served, token, 6, out, ready), daemon=True).start()
+        assert ready.wait(10)
+        time.sleep(1)  # the subscription is up
+        delays = []
+        for n in range(5):
+            rooms.add_clause(room.room_id, f"Clause {n + 1}.")
+            changed = time.monotonic()
+            deadline = changed + 5
+            while len(out) < n + 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(out) == n + 2
+            delays.append(out[-1][0] - changed)
+            time.sleep(0.3)
+        assert max(delays) < 0.5, delays  # a poll alone would average 1 s
+
+
 def test_a_revoked_link_stops_its_live_view(served):
     rooms = served["rooms"]
     room = new_room(served)
