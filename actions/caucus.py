@@ -25,7 +25,7 @@ from actions.session import (
 from actions.statements import judge
 from bot.mediation.coaching import coach_position
 from bot.mediation.statement_kind import guard
-from bot.rooms.caucus import QUESTIONS, caucus_move, share_request
+from bot.rooms.caucus import JUDGED, QUESTIONS, SLOTS, caucus_move, share_request
 from bot.rooms.ledger import ItemKind, Share
 from bot.store.rooms import Access
 
@@ -83,7 +83,7 @@ class ValidateCaucusForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return list(QUESTIONS) if is_caucus(tracker) else []
+        return list(SLOTS) if is_caucus(tracker) else []
 
     def _answer(
         self, question: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -100,7 +100,7 @@ class ValidateCaucusForm(FormValidationAction):
         if shared:
             return {question: None}  # the same question stays open
         kind = None
-        if question == "caucus_interest" and turn.intent not in ("done", "skip_step"):
+        if question in JUDGED and turn.intent not in ("done", "skip_step"):
             kind = judge(tracker, turn.text, [access.name], access.name).kind
         move = caucus_move(question, turn.text, turn.intent, kind, guard(turn.text), access.name)
         if move.record is not None:
@@ -111,6 +111,8 @@ class ValidateCaucusForm(FormValidationAction):
             reply = f"Noted, privately, as a position of {access.name}. {coaching.text}"
         if reply:
             dispatcher.utter_message(text=reply)
+        if move.done and question == QUESTIONS[-1]:
+            dispatcher.utter_message(text=summary(access))
         if move.done:
             return {question: "done", "caucus_more": False}
         return {question: None, "caucus_more": True}
@@ -149,23 +151,19 @@ class ValidateCaucusForm(FormValidationAction):
     ) -> dict[str, Any]:
         return self._answer("caucus_red_line", value, dispatcher, tracker)
 
+    def validate_caucus_note(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._answer("caucus_note", value, dispatcher, tracker)
 
-class CaucusSummary(Action):
-    def name(self) -> str:
-        return "action_caucus_summary"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        access = caucus_of(tracker)
-        if access is None or not is_caucus(tracker):
-            return []  # StartCaucus has said why there is no caucus here
-        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
-        private = sum(1 for i in held if i.state is not Share.RELEASED)
-        dispatcher.utter_message(
-            text=f"Thank you. {access.name}'s notes hold {len(held)} item(s); {private} of "
-            "them are not shared. On the room page, tick what the others may see and press "
-            "“Share selected”, or “Share everything”. Anything you keep private stays here.",
-            buttons=[{"title": "Add more to my notes", "payload": "/start_caucus"}],
-        )
-        return [SlotSet(slot, None) for slot in QUESTIONS]
+def summary(access: Access) -> str:
+    """After the three questions: what the party's notes hold, and how to share."""
+    held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+    private = sum(1 for i in held if i.state is not Share.RELEASED)
+    return (
+        f"Thank you. {access.name}'s notes hold {len(held)} item(s); {private} of them are "
+        "not shared. On the room page, tick what the others may see and press “Share "
+        "selected”, or “Share everything”, or say it here. Anything you keep private "
+        "stays here."
+    )

@@ -70,6 +70,7 @@ MEDIATION_SLOTS = (
     "caucus_interest",
     "caucus_offer",
     "caucus_red_line",
+    "caucus_note",
     "caucus_more",
 )
 SMALL_TALK_INTENTS = frozenset({"greet", "thank", "affirm", "deny"})

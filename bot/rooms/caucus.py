@@ -7,8 +7,10 @@ consent ledger (docs/architecture.md §9).
 2. What could it offer? Each answer is an option.
 3. What could it never accept? Each answer is a red line.
 
-"done" (or "skip") moves to the next question. Commands and small talk are not
-recorded. Everything recorded starts private.
+"done" (or "skip") moves to the next question. After the third, the caucus sums up
+and stays open: a further note is judged as the first question's answers are, and
+"share ..." shares (`share_request`). Commands and small talk are not recorded.
+Everything recorded starts private.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from bot.mediation.references import referenced_numbers
 from bot.rooms.ledger import ItemKind
 
 QUESTIONS = ("caucus_interest", "caucus_offer", "caucus_red_line")
+OPEN_NOTES = "caucus_note"  # after the questions: never filled, so the caucus stays open
+SLOTS = (*QUESTIONS, OPEN_NOTES)
+# Questions whose answers are judged as the interests step judges a statement.
+JUDGED = frozenset({"caucus_interest", OPEN_NOTES})
 MOVE_ON_INTENTS = frozenset({"done", "skip_step"})
 STATEMENT_KINDS = {
     "interest": ItemKind.INTEREST,
@@ -34,6 +40,10 @@ NOTED = {
 NOT_NOTED = (
     "I haven't noted that: it doesn't read as something {party} needs, could offer or could "
     "never accept. Could you put it another way? Say “done” to move on."
+)
+NOTHING_MORE = (
+    "Fine: {party}'s notes stay as they are, private until shared. Come back here at any "
+    "time to add one, or to share."
 )
 NO_GOING_BACK = (
     "Nothing to go back to: each question adds to {party}'s private notes. Answer this "
@@ -63,9 +73,11 @@ def caucus_move(
     interests step's judgement of the text (asked for the first question only);
     `guard` is `bot.mediation.statement_kind.guard`'s reading ("command", "small talk");
     `party` is whose caucus it is, named in the replies."""
-    if question not in QUESTIONS:
-        raise ValueError(f"no caucus question {question!r}; one of {', '.join(QUESTIONS)}")
+    if question not in SLOTS:
+        raise ValueError(f"no caucus question {question!r}; one of {', '.join(SLOTS)}")
     if intent in MOVE_ON_INTENTS:
+        if question == OPEN_NOTES:  # nothing more for now: the caucus stays open
+            return CaucusMove(None, NOTHING_MORE.format(party=party))
         return CaucusMove(None, "", done=True)
     if intent == "go_back":
         return CaucusMove(None, NO_GOING_BACK.format(party=party))

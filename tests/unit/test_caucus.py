@@ -125,7 +125,7 @@ def run_required(tracker) -> list[str]:
 
     return asyncio.run(
         caucus.ValidateCaucusForm().required_slots(
-            ["caucus_interest", "caucus_offer", "caucus_red_line"],
+            ["caucus_interest", "caucus_offer", "caucus_red_line", "caucus_note"],
             CollectingDispatcher(),
             tracker,
             DOMAIN,
@@ -151,6 +151,7 @@ def test_each_answer_is_recorded_private_in_the_partys_ledger(room):
         "caucus_interest",
         "caucus_offer",
         "caucus_red_line",
+        "caucus_note",
     ]
     events, messages = answer(
         sender, "caucus_interest", "Our farmers depend on the river in summer", "state_interest"
@@ -229,19 +230,30 @@ def test_sharing_by_chat_releases_the_notes_named_and_keeps_the_question(room):
     assert len(session.ROOMS.items(room.room_id)) == 3  # "share" was not recorded as a note
 
 
-def test_the_summary_says_how_to_share_and_help_knows_the_caucus(room):
+def test_after_the_three_questions_the_caucus_sums_up_and_stays_open(room):
     sender = conversation(room, "Riverland")
     answer(sender, "caucus_red_line", "No troops", "state_position")
-    events, messages = run(
-        caucus.CaucusSummary(), make_tracker("", None, {"mode": "caucus"}, sender=sender)
+    events, messages = answer(sender, "caucus_red_line", "that's all", "done")
+    assert slot_events(events) == {"caucus_red_line": "done", "caucus_more": False}
+    assert "hold 1 item(s); 1 of them are not shared" in messages[-1]["text"]
+    # Then more notes, judged as the first question's answers are, and "share ...".
+    events, messages = answer(
+        sender, "caucus_note", "Our fishermen need the river too", "state_interest"
     )
-    assert "hold 1 item(s); 1 of them are not shared" in messages[0]["text"]
-    assert messages[0]["buttons"][0]["payload"] == "/start_caucus"
-    assert slot_events(events) == {
-        "caucus_interest": None,
-        "caucus_offer": None,
-        "caucus_red_line": None,
-    }
+    assert slot_events(events) == {"caucus_note": None, "caucus_more": True}  # still open
+    assert "interest of Riverland" in messages[0]["text"]
+    events, messages = answer(sender, "caucus_note", "done", "done")
+    assert slot_events(events)["caucus_note"] is None and "stay as they are" in messages[0]["text"]
+    _, messages = answer(sender, "caucus_note", "share everything", "inform")
+    assert messages[0]["text"].startswith("Shared with the room: 1.")
+    assert {i.state for i in session.ROOMS.items(room.room_id)} == {Share.RELEASED}
+    assert run_required(make_tracker("", None, {"mode": "caucus"}, sender=sender))[-1] == (
+        "caucus_note"
+    )
+
+
+def test_help_and_where_are_we_know_the_caucus(room):
+    sender = conversation(room, "Riverland")
     _, messages = run(
         navigation.Help(), make_tracker("help", "help", {"mode": "caucus"}, sender=sender)
     )
