@@ -95,7 +95,7 @@ class ValidateCaucusForm(FormValidationAction):
         access = caucus_of(tracker)
         if access is None:
             dispatcher.utter_message(text=NOT_A_CAUCUS)
-            return {question: "done", "caucus_more": False}
+            return {question: None}  # the form stays where it is: no rule follows its end
         shared = self._share(turn.text, access, dispatcher)
         if shared:
             return {question: None}  # the same question stays open

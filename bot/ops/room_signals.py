@@ -26,7 +26,9 @@ class Publisher:
     """`on_change` for a RoomRepository: tells every web app which room changed."""
 
     def __init__(self, url: str) -> None:
-        self._client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        # Short: a publish runs inside the change's request, so a Redis that does not
+        # answer must cost it little (the views poll meanwhile).
+        self._client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
 
     def __call__(self, room_id: str) -> None:
         try:
@@ -87,11 +89,12 @@ class Signals:
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
                             data = message.get("data")
-                            room = data.decode() if isinstance(data, bytes) else str(data)
-                            self.wake(room)
+                            if isinstance(data, bytes):
+                                data = data.decode("utf-8", errors="replace")
+                            self.wake(str(data))
             except asyncio.CancelledError:
                 raise
-            except (redis.RedisError, OSError) as exc:
+            except Exception as exc:  # whatever happens, reconnect: never a dead listener
                 logger.warning(
                     "Room signals from Redis interrupted (%s); open views poll meanwhile", exc
                 )

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.mediation.references import referenced_numbers
 from bot.rooms.ledger import ItemKind
 
 QUESTIONS = ("caucus_interest", "caucus_offer", "caucus_red_line")
@@ -98,23 +97,48 @@ def caucus_move(
 
 # "share these two with the room", "share everything", "release the first and the
 # third", "share 2": a request to share, in the party's own words. It must start with
-# the verb, so a statement that merely mentions sharing ("we could share river data")
-# stays a statement.
+# the verb, and what follows must only name notes (numbers, ordinals, "these two",
+# "all"): "share river data 3 times a week" or "share the costs of the second dam"
+# stay statements, since a release cannot be undone.
 _SHARE = re.compile(
-    r"^\s*(?:please\s+)?(?:share|release|show)\b(?P<what>.*?)"
+    r"^\s*(?:please\s+)?(?:share|release)\b(?P<what>.*?)"
     r"(?:\s+(?:with|to)\s+(?:the\s+)?(?:room|others|other parties|everyone|all))?"
     r"\s*(?:please)?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-_ALL = re.compile(r"^\s*(?:all|everything|all of (?:them|it|my notes)|them all|my notes)\s*$", re.I)
+_ALL = re.compile(r"^\s*(?:all|everything|all of (?:them|it)|them all)\s*$", re.I)
 _LAST = re.compile(r"^\s*(?:these|those|the last|my last)\s+(?P<n>\w+)\s*$", re.I)
 _THIS = re.compile(r"^\s*(?:this|that|it|this one|that one|the last one)\s*$", re.I)
+_UNNAMED = re.compile(r"^\s*(?:these|those|them|some|some of them)?\s*$", re.I)
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# Words a list of notes may be made of: "notes 1, 2 and 4", "the first and the third".
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_FILLER = frozenset(
+    {"and", "&", "the", "note", "notes", "item", "items", "number", "numbers", "no", "one", "ones"}
+)
+
+
+def _listed_notes(what: str) -> list[int] | None:
+    """The note numbers `what` lists, in order; None if it says anything else."""
+    numbers: list[int] = []
+    for token in re.findall(r"[#]?[\w&]+", what.lower().replace(",", " ")):
+        token = token.lstrip("#")
+        if token.isdigit():
+            numbers.append(int(token))
+        elif token in _ORDINAL_WORDS:
+            numbers.append(_ORDINAL_WORDS[token])
+        elif token not in _FILLER:
+            return None
+    return numbers or None
 
 
 def share_request(text: str, count: int) -> list[int] | None:
     """The 1-based positions, in the party's notes, of the items a message asks to share
-    (all of them for "share everything"); None when the message is no such request.
+    (all of them for "share everything"); None when the message is no such request; an
+    empty list for a request that names no note it has (the party is asked which).
     `count` is how many notes the party has. "These two" are the last two noted."""
     match = _SHARE.match(text)
     if match is None:
@@ -124,11 +148,17 @@ def share_request(text: str, count: int) -> list[int] | None:
         return list(range(1, count + 1))
     if _THIS.match(what):
         return [count] if count else []
+    if _UNNAMED.match(what):
+        return []
     last = _LAST.match(what)
     if last:
         word = last.group("n").lower()
         n = int(word) if word.isdigit() else _COUNTS.get(word)
         if n is not None:
-            return list(range(max(1, count - n + 1), count + 1))
-    numbers = referenced_numbers(what, count)
-    return numbers if numbers or not what else None
+            return list(range(max(1, count - n + 1), count + 1)) if n <= count else []
+    listed = _listed_notes(what)
+    if listed is None:
+        return None  # a statement that begins with "share": judged as what it says
+    if any(not 1 <= n <= count for n in listed):
+        return []  # a note it does not have: ask rather than share part of the request
+    return list(dict.fromkeys(listed))

@@ -74,7 +74,19 @@ def test_going_back_is_explained_and_an_unknown_question_refused():
         ("share river data every week", None),  # an offer, not a request
         ("we could share our rainfall data", None),
         ("our farmers need water", None),
-        ("share 9", None),  # no such note: read as what it says
+        ("share 9", []),  # no such note: asked which
+        ("share 1 and 9", []),  # not part of it either
+        ("share these", []),
+        ("share notes 1, 2 and 4", [1, 2, 4]),
+        # Statements that begin with the verb stay statements: a release is final.
+        ("share river data 3 times a week", None),
+        ("share 2 days a week", None),
+        ("share the first harvest with downstream farmers", None),
+        ("Share the costs of the second dam", None),
+        ("share the last of the water", None),
+        ("release the water in the second week", None),
+        ("share the water equally", None),
+        ("show my notes", None),
     ],
 )
 def test_a_request_to_share_in_the_partys_words(text, positions):
