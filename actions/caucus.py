@@ -54,7 +54,7 @@ class StartCaucus(Action):
         if access is None:
             dispatcher.utter_message(text=NOT_A_CAUCUS)
             return [SlotSet("mode", None)]  # the form then asks nothing (required_slots)
-        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+        held = ROOMS.notes_of(access)
         again = f" Your notes so far: {len(held)}; this adds to them." if held else ""
         dispatcher.utter_message(
             text=f"This is {access.name}'s private caucus on “{access.topic}”. Nothing you "
@@ -121,7 +121,7 @@ class ValidateCaucusForm(FormValidationAction):
     def _share(text: str, access: Access, dispatcher: CollectingDispatcher) -> bool:
         """Carry out "share these two with the room" (bot/rooms/caucus.py): True when
         the message asked to share, whether or not it named notes that exist."""
-        held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+        held = ROOMS.notes_of(access)
         positions = share_request(text, len(held))
         if positions is None:
             return False
@@ -159,7 +159,7 @@ class ValidateCaucusForm(FormValidationAction):
 
 def summary(access: Access) -> str:
     """After the three questions: what the party's notes hold, and how to share."""
-    held = [i for i in ROOMS.items(access.room_id) if i.party == access.name]
+    held = ROOMS.notes_of(access)
     private = sum(1 for i in held if i.state is not Share.RELEASED)
     return (
         f"Thank you. {access.name}'s notes hold {len(held)} item(s); {private} of them are "

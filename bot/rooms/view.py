@@ -25,11 +25,11 @@ class RoomRecord:
     room_id: str
     topic: str
     status: str
-    revision: int
     parties: Sequence[str]
     items: Sequence[LedgerItem]
     text: Sequence[ClauseStanding]
     comments: Mapping[tuple[int, int], Mapping[str, str]]  # (clause, version) -> party -> comment
+    confirmed: Sequence[str] = ()  # parties that confirmed the text as it reads now
 
 
 def text_digest(text: str) -> str:
@@ -75,6 +75,8 @@ def room_view(
         "final_text": final_text(record.text),
         # What a party sends back to confirm exactly this text (SHA-256 of it).
         "final_text_digest": text_digest(final_text(record.text)),
+        # Who confirmed the text as it reads now (the joint session's, like the votes).
+        "confirmed": list(record.confirmed),
     }
     if viewer.role is Role.PARTY:
         view["caucus"] = [

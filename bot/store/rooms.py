@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.rooms.access import Role, new_token, token_digest
 from bot.rooms.consensus import ClauseStanding, Vote, check_vote, standing
 from bot.rooms.ledger import ItemKind, LedgerError, LedgerItem, Share, change
-from bot.rooms.view import RoomRecord, text_digest
+from bot.rooms.view import RoomRecord, final_text, text_digest
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.models import (
@@ -558,6 +558,10 @@ class RoomRepository:
             LedgerItem(e.id, name, ItemKind(e.kind), e.text, Share(e.state)) for e, name in rows
         ]
 
+    def notes_of(self, access: Access) -> list[LedgerItem]:
+        """A party's own items, in the order it noted them (the page numbers them so)."""
+        return [i for i in self.items(access.room_id) if i.party == access.name]
+
     def items(self, room_id: str) -> list[LedgerItem]:
         """Every item of the room, each with its party: callers filter by viewer
         (`bot.rooms.access`)."""
@@ -738,20 +742,23 @@ class RoomRepository:
             room = self._room(db, room_id)
             versions = self._versions(db, room_id)
             parties = self._party_names(db, room_id)
+            text = self._standings(versions, parties)
+            written = final_text(text)
+            confirmed = self._confirmations(db, room_id, written) if written else {}
             return RoomRecord(
                 room_id=room.id,
                 topic=room.topic,
                 status=room.status,
-                revision=room.revision,
                 parties=parties,
                 items=self._items(db, room_id),
-                text=self._standings(versions, parties),
+                text=text,
                 comments={
                     (v.number, v.version): {
                         name: comment for name, (_, comment) in v.votes.items() if comment
                     }
                     for v in versions
                 },
+                confirmed=[party for party in parties if party in confirmed],
             )
 
     def confirm(self, participant_id: int, final_text: str) -> None:
@@ -771,19 +778,23 @@ class RoomRepository:
                 RoomConfirmation(room_id=party.room_id, participant_id=party.id, text_digest=digest)
             )
 
+    @staticmethod
+    def _confirmations(db: Session, room_id: str, text: str) -> dict[str, datetime]:
+        rows = db.execute(
+            select(RoomParticipant.name, RoomConfirmation.at)
+            .join(RoomParticipant, RoomConfirmation.participant_id == RoomParticipant.id)
+            .where(
+                RoomConfirmation.room_id == room_id,
+                RoomConfirmation.text_digest == text_digest(text),
+            )
+        ).all()
+        return {name: at for name, at in rows}
+
     def confirmations(self, room_id: str, final_text: str) -> dict[str, datetime]:
         """The parties that confirmed exactly this text, and when."""
         with self._unit() as db:
             self._room(db, room_id)
-            rows = db.execute(
-                select(RoomParticipant.name, RoomConfirmation.at)
-                .join(RoomParticipant, RoomConfirmation.participant_id == RoomParticipant.id)
-                .where(
-                    RoomConfirmation.room_id == room_id,
-                    RoomConfirmation.text_digest == text_digest(final_text),
-                )
-            ).all()
-            return {name: at for name, at in rows}
+            return self._confirmations(db, room_id, final_text)
 
 
 __all__ = [

@@ -166,12 +166,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         )
         # The caucus conversation's id never reaches the browser: the chat goes through
         # /api/say, so nobody can write into a caucus through Rasa's channels with it.
-        view = room_view(record, viewer, access.name, analysis)
-        # Who confirmed the text as it reads now (the joint session's, like the votes).
-        text = view["final_text"]
-        confirmed = rooms.confirmations(access.room_id, text) if text else {}
-        view["confirmed"] = [party for party in record.parties if party in confirmed]
-        return view
+        return room_view(record, viewer, access.name, analysis)
 
     def api(*roles: Role) -> Callable[[Handler], Handler]:
         """A JSON route for these roles: the link resolved, bad input and refusals
