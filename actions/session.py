@@ -42,6 +42,9 @@ SEMANTICS = default_semantics()
 ANALYSER = Analyser(KNOWLEDGE.topics, SEMANTICS)
 KIND_CLASSIFIER = KindClassifier.load_or_train(SEMANTICS, NLU_DIR, CACHE_DIR)
 MEASURE_TEXTS = [MeasureText(m.id, m.title, measure_text(m)) for m in KNOWLEDGE.measures.values()]
+# Encoded now, not by the first mediation to reach the measures or the first room view:
+# about 70 long texts, 1.2 s on this machine (then cached by text).
+SEMANTICS.matrix(m.text for m in MEASURE_TEXTS)
 REPOSITORY = SessionRepository(SETTINGS.database_url)
 TRAINING = TrainingRepository(SETTINGS.database_url)
 # Each change to a room wakes its open views at once when Redis is configured.

@@ -154,6 +154,11 @@ class Settings:
         return f"http://{self.host}:{self.action_port}/webhook"
 
     @property
+    def room_analysis_url(self) -> str:
+        """The action server's analysis of a room's released items (the web app asks)."""
+        return f"http://{self.host}:{self.action_port}/rooms/analysis"
+
+    @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
 

@@ -170,7 +170,8 @@ def cluster_specs(plan: ClusterPlan, model: Path) -> list[ProcessSpec]:
         spec = rasa_server_spec(settings, model, plan.rasa_name(index))
         env = {**spec.env, "TICKET_LOCK_LIFETIME": str(TICKET_LOCK_LIFETIME_SECONDS)}
         specs.append(dataclasses.replace(spec, env=env))
-    specs.append(web_app_spec(dataclasses.replace(base, rasa_port=plan.proxy_port)))
+    web = dataclasses.replace(base, rasa_port=plan.proxy_port, action_port=plan.action_proxy_port)
+    specs.append(web_app_spec(web))
     specs.append(nginx_spec(plan))
     return specs
 

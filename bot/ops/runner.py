@@ -55,9 +55,7 @@ def action_server_spec(settings: Settings, name: str = "action server") -> Proce
         [
             sys.executable,
             "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
+            "actions.server",  # rasa_sdk's server plus the room analysis route
             "--port",
             str(settings.action_port),
         ],

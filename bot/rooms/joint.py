@@ -23,10 +23,12 @@ from bot.mediation.common_ground import (
 )
 from bot.mediation.ranking import CaseProfile, measure_text, rank_measures
 from bot.mediation.semantics import Semantics
-from bot.rooms.ledger import ItemKind, LedgerItem, Share
+from bot.rooms.ledger import ItemKind, LedgerItem, Share, released
 
 MEASURES_SHOWN = 5
 STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
+MAX_PARTIES = 50
+MAX_ITEMS = 2000
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,53 @@ class JointAnalysis:
 
 
 EMPTY = JointAnalysis((), ())
+
+
+# -- the request the web app sends the action server (docs/architecture.md §9) -----------
+def analysis_request(items: Sequence[LedgerItem], parties: Sequence[str]) -> dict:
+    """What the analysis of a room needs, as JSON: the released items alone, so nothing
+    private leaves the web app."""
+    return {
+        "parties": list(parties),
+        "items": [
+            {"party": i.party, "kind": i.kind.value, "text": i.text} for i in released(items)
+        ],
+    }
+
+
+class AnalysisRequestError(ValueError):
+    """A request the analysis cannot use; the message says what to send instead."""
+
+
+def read_analysis_request(body: object) -> tuple[list[LedgerItem], list[str]]:
+    """The released items and the parties of an `analysis_request`, checked."""
+    example = '{"parties": ["A"], "items": [{"party": "A", "kind": "interest", "text": "..."}]}'
+    if not isinstance(body, dict):
+        raise AnalysisRequestError(f"send a JSON object, e.g. {example}")
+    parties, items = body.get("parties"), body.get("items")
+    if not isinstance(parties, list) or not all(isinstance(p, str) for p in parties):
+        raise AnalysisRequestError('"parties" must be a list of names')
+    if not isinstance(items, list):
+        raise AnalysisRequestError('"items" must be a list of items')
+    if len(parties) > MAX_PARTIES or len(items) > MAX_ITEMS:
+        raise AnalysisRequestError(f"at most {MAX_PARTIES} parties and {MAX_ITEMS} items")
+    kinds = {k.value: k for k in ItemKind}
+    read: list[LedgerItem] = []
+    for number, item in enumerate(items, start=1):
+        fields = item if isinstance(item, dict) else {}
+        party, kind, text = fields.get("party"), fields.get("kind"), fields.get("text")
+        if not (
+            isinstance(party, str)
+            and isinstance(text, str)
+            and isinstance(kind, str)
+            and kind in kinds
+        ):
+            raise AnalysisRequestError(
+                f'item {number} must be an object with text "party" and "text" and a '
+                f'"kind" of {", ".join(kinds)}'
+            )
+        read.append(LedgerItem(number, party, kinds[kind], text, Share.RELEASED))
+    return read, parties
 
 
 class JointAnalyst:

@@ -21,7 +21,7 @@ import contextlib
 import functools
 import json
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -34,12 +34,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.knowledge import cached_knowledge
 from bot.ops.room_signals import Signals, publisher
 from bot.rooms.access import Role, Viewer
 from bot.rooms.consensus import ClauseStatus, VoteError, parse_vote
-from bot.rooms.joint import EMPTY, JointAnalyst
-from bot.rooms.ledger import LedgerError, LedgerItem, Share, parse_kind, parse_share
+from bot.rooms.ledger import LedgerError, parse_kind, parse_share
 from bot.rooms.view import final_text, room_view
 from bot.settings import Settings
 from bot.store.rooms import (
@@ -52,12 +50,9 @@ from bot.store.rooms import (
     text_digest,
 )
 from bot.store.transcript import latest_event_id, read_transcript
+from bot.web.joint_client import JointAnalysisClient
 
 logger = logging.getLogger(__name__)
-ANALYSIS_UNAVAILABLE = (
-    "The common ground and the measures cannot be worked out right now; what the parties "
-    "shared is all here."
-)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).resolve().parent / "templates" / "rooms")),
     autoescape=select_autoescape(["html"]),
@@ -153,6 +148,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     publish = publisher(settings.redis_url)
     rooms = RoomRepository.from_settings(settings, on_change=publish)
     signals = Signals(settings.redis_url) if settings.redis_url else None
+    joint = JointAnalysisClient(settings.room_analysis_url)
 
     def url_of(token: str) -> str:
         return f"{settings.web_url}/rooms/{token}"
@@ -160,10 +156,7 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
     async def view_of(access: Access) -> dict[str, Any]:
         viewer = Viewer(access.role, access.name if access.role is Role.PARTY else None)
         record = rooms.snapshot(access.room_id)
-        # Off the event loop: the first analysis loads the sentence encoder and spaCy.
-        analysis = await asyncio.get_running_loop().run_in_executor(
-            None, joint_view, settings, record.items, record.parties
-        )
+        analysis = await joint.view(record.items, record.parties)
         # The caucus conversation's id never reaches the browser: the chat goes through
         # /api/say, so nobody can write into a caucus through Rasa's channels with it.
         return room_view(record, viewer, access.name, analysis)
@@ -218,12 +211,14 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         app.ctx.assistant = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=ASSISTANT_TIMEOUT_SECONDS)
         )
+        await joint.start()
         if signals is not None:
             signals.start()
 
     @bp.listener("after_server_stop")
     async def close_client(app, _loop):
         await app.ctx.assistant.close()
+        await joint.close()
         if signals is not None:
             await signals.stop()
 
@@ -480,30 +475,6 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
                 signals.forget(access.room_id, woken)
 
     return bp
-
-
-@functools.cache
-def joint_analyst(knowledge_dir: str) -> JointAnalyst:
-    """One per web process, built on first use: the encoder and spaCy cost about 190 MB,
-    which a web app that never shows a room does not pay."""
-    from bot.mediation.analysis import Analyser
-    from bot.mediation.semantics import default_semantics
-
-    knowledge = cached_knowledge(knowledge_dir)
-    semantics = default_semantics()
-    return JointAnalyst(semantics, Analyser(knowledge.topics, semantics), knowledge)
-
-
-def joint_view(
-    settings: Settings, items: Sequence[LedgerItem], parties: Sequence[str]
-) -> dict[str, Any]:
-    if not any(i.state is Share.RELEASED for i in items):
-        return EMPTY.as_view()  # nothing shared: no need to load the encoder
-    try:
-        return joint_analyst(str(settings.knowledge_dir)).analyse(items, parties).as_view()
-    except Exception:  # the encoder or spaCy failed: the room goes on without the analysis
-        logger.exception("The joint view's analysis failed; showing the room without it")
-        return {**EMPTY.as_view(), "unavailable": ANALYSIS_UNAVAILABLE}
 
 
 def agreement_json(rooms: RoomRepository, room_id: str) -> dict[str, Any]:

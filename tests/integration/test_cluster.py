@@ -254,3 +254,6 @@ def test_a_room_across_the_cluster(cluster):
         time.sleep(0.05)
     assert len(views) == 2 and views[1][0] - changed_at < 1.0
     assert views[1][1]["joint"][0]["text"] == "Our fishermen need the northern banks in winter"
+    # The analysis comes from an action server, through nginx as the Rasa servers' calls.
+    assert "unavailable" not in views[1][1]["analysis"], views[1][1]["analysis"]
+    assert views[1][1]["analysis"]["measures"]

@@ -4,8 +4,12 @@ is shared."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
 import requests
 
+from bot.rooms.ledger import ItemKind, Share
 from bot.store.rooms import RoomRepository
 
 SECRET = "We cannot hold the northern bank past March"
@@ -70,3 +74,62 @@ def test_a_caucus_records_privately_and_shares_on_request(stack):
     joint = requests.get(f"{base}/rooms/{dry.token}/api/view", timeout=10).json()["joint"]
     assert [j["kind"] for j in joint] == ["interest", "option"]
     assert SECRET not in str(joint)
+
+
+def test_common_ground_and_measures_come_from_released_items_only(stack):
+    """The web app asks the action server, which holds the encoder and spaCy already."""
+    rooms = RoomRepository.from_settings(stack.settings)
+    room = rooms.create_room("The Kora river", ["Riverland", "Dryland", "Hill tribes"])
+    river, dry, _hills = room.parties
+    ours = rooms.record_item(
+        river.participant_id, ItemKind.INTEREST, "Our farmers need river water in summer"
+    )
+    theirs = rooms.record_item(
+        dry.participant_id,
+        ItemKind.INTEREST,
+        "Our farms need enough water from the Kora in the dry months",
+    )
+    base = stack.web_url.rstrip("/")
+    url = f"{base}/rooms/{room.facilitator.token}/api/view"
+    assert requests.get(url, timeout=10).json()["analysis"] == {"common_ground": [], "measures": []}
+    rooms.set_state(river.participant_id, [ours], Share.RELEASED)
+    alone = requests.get(url, timeout=60).json()["analysis"]
+    assert "unavailable" not in alone
+    assert not [c for c in alone["common_ground"] if c["kind"] == "shared_need"]
+    assert "dry months" not in json.dumps(alone)  # Dryland's is private
+    assert alone["measures"]  # measures for what was shared
+    rooms.set_state(dry.participant_id, [theirs], Share.RELEASED)
+    both = requests.get(url, timeout=60).json()["analysis"]
+    shared = [c for c in both["common_ground"] if c["kind"] == "shared_need"]
+    assert shared and shared[0]["parties"] == ["Riverland", "Dryland"]
+    view = requests.get(f"{base}/rooms/{dry.token}/api/view", timeout=10).json()
+    assert view["analysis"] == both  # the same for every participant
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b"\xff\xfe",
+        b"[" * 100_000,
+        json.dumps({"parties": "Riverland", "items": []}).encode(),
+        json.dumps(
+            {"parties": ["A"], "items": [{"party": "A", "kind": ["x"], "text": "t"}]}
+        ).encode(),
+        json.dumps(
+            {"parties": ["A"], "items": [{"party": "A", "kind": "wish", "text": "t"}]}
+        ).encode(),
+        json.dumps({"parties": ["A"], "items": ["t"] * 3}).encode(),
+    ],
+)
+def test_the_action_servers_analysis_route_names_what_is_wrong(stack, body):
+    reply = requests.post(
+        f"http://{stack.settings.host}:{stack.settings.action_port}/rooms/analysis",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"].startswith("Cannot analyse this room: ")

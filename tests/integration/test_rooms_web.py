@@ -236,33 +236,21 @@ def test_a_private_item_never_reaches_another_participant(served):
     assert {i["text"] for i in own["caucus"]} == {SECRET, READY, SHARED}
 
 
-def test_common_ground_and_measures_come_from_released_items_only(served):
+def test_without_the_action_server_the_joint_view_says_its_analysis_is_unavailable(served):
+    """The analysis comes from the action server (tests/integration/test_rooms_caucus.py);
+    this stack has none, so the room shows what was shared and says the rest is not
+    available, with no error."""
     rooms = served["rooms"]
     room = new_room(served)
-    river, dry = party(room, "Riverland"), party(room, "Dryland")
-    ours = rooms.record_item(
-        river.participant_id, ItemKind.INTEREST, "Our farmers need river water in summer"
-    )
-    theirs = rooms.record_item(
-        dry.participant_id,
-        ItemKind.INTEREST,
-        "Our farms need enough water from the Kora in the dry months",
-    )
+    river = party(room, "Riverland")
     url = f"{served['base']}/rooms/{room.facilitator.token}/api/view"
     assert requests.get(url, timeout=10).json()["analysis"] == {"common_ground": [], "measures": []}
+    ours = rooms.record_item(river.participant_id, ItemKind.INTEREST, SHARED)
     rooms.set_state(river.participant_id, [ours], Share.RELEASED)
-    alone = requests.get(url, timeout=60).json()["analysis"]
-    assert not [
-        c for c in alone["common_ground"] if c["kind"] == "shared_need"
-    ]  # Dryland's is private
-    assert "dry months" not in json.dumps(alone)
-    assert alone["measures"]  # measures for what was shared
-    rooms.set_state(dry.participant_id, [theirs], Share.RELEASED)
-    both = requests.get(url, timeout=60).json()["analysis"]
-    shared = [c for c in both["common_ground"] if c["kind"] == "shared_need"]
-    assert shared and shared[0]["parties"] == ["Riverland", "Dryland"]
-    view = requests.get(f"{served['base']}/rooms/{dry.token}/api/view", timeout=10).json()
-    assert view["analysis"] == both  # the same for every participant
+    view = requests.get(url, timeout=30)
+    assert view.status_code == 200
+    assert view.json()["analysis"]["unavailable"].startswith("The common ground and the measures")
+    assert view.json()["joint"][0]["text"] == SHARED
 
 
 # -- live updates ------------------------------------------------------------------------

@@ -3,6 +3,9 @@ item, links, and the negotiating text's consensus score and clause status."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from bot.rooms.access import (
@@ -25,6 +28,7 @@ from bot.rooms.consensus import (
     ranked,
     standing,
 )
+from bot.rooms.joint import AnalysisRequestError, analysis_request, read_analysis_request
 from bot.rooms.ledger import (
     ItemKind,
     LedgerError,
@@ -78,6 +82,40 @@ def item(party: str, state: Share, text: str = "we need water") -> LedgerItem:
 def test_only_released_items_reach_the_joint_view():
     items = [item("Riverland", s) for s in Share]
     assert [i.state for i in released(items)] == [Share.RELEASED]
+
+
+def test_the_analysis_request_carries_released_items_only():
+    items = [item("Riverland", s, f"{s.value} text") for s in Share] + [
+        LedgerItem(9, "Dryland", ItemKind.RED_LINE, "never the dam", Share.RELEASED)
+    ]
+    request = analysis_request(items, ["Riverland", "Dryland"])
+    assert "private text" not in json.dumps(request) and "shareable" not in json.dumps(request)
+    read, parties = read_analysis_request(json.loads(json.dumps(request)))
+    assert parties == ["Riverland", "Dryland"]
+    assert [(i.party, i.kind, i.text, i.state) for i in read] == [
+        ("Riverland", ItemKind.INTEREST, "released text", Share.RELEASED),
+        ("Dryland", ItemKind.RED_LINE, "never the dam", Share.RELEASED),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (None, "send a JSON object"),
+        ([], "send a JSON object"),
+        ({"items": []}, '"parties" must be a list of names'),
+        ({"parties": ["A", 3], "items": []}, '"parties" must be a list of names'),
+        ({"parties": ["A"], "items": {}}, '"items" must be a list'),
+        ({"parties": ["A"] * 51, "items": []}, "at most 50 parties and 2000 items"),
+        ({"parties": ["A"], "items": [{"party": "A", "kind": "interest"}]}, "item 1 must be"),
+        ({"parties": ["A"], "items": [{"party": "A", "kind": {}, "text": "t"}]}, "item 1 must"),
+        ({"parties": ["A"], "items": [{"party": "A", "kind": "wish", "text": "t"}]}, "red_line"),
+        ({"parties": ["A"], "items": [None]}, "item 1 must be an object"),
+    ],
+)
+def test_a_bad_analysis_request_is_named(body, named):
+    with pytest.raises(AnalysisRequestError, match=re.escape(named)):
+        read_analysis_request(body)
 
 
 @pytest.mark.parametrize("state", list(Share))

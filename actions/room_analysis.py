@@ -1,0 +1,42 @@
+"""The joint view's analysis, served to the web app by the action server.
+
+The action server already holds the sentence encoder and spaCy for the mediation's
+own analysis; a web app computing the joint view itself loaded a second copy, about
+190 MB (docs/architecture.md §9). The web app sends the released items alone.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.session import ANALYSER, KNOWLEDGE, SEMANTICS
+from bot.rooms.joint import AnalysisRequestError, JointAnalyst, read_analysis_request
+
+ANALYST = JointAnalyst(SEMANTICS, ANALYSER, KNOWLEDGE)
+MAX_BODY_BYTES = 4 * 1024 * 1024
+PATH = "/rooms/analysis"
+
+
+def room_analysis_blueprint() -> Blueprint:
+    bp = Blueprint("room_analysis")
+
+    @bp.post(PATH)
+    async def analysis(request: Request) -> HTTPResponse:
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            return _refused(f"the request is over {MAX_BODY_BYTES // 1024 // 1024} MB")
+        try:
+            items, parties = read_analysis_request(json.loads(request.body or b"null"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, AnalysisRequestError) else "send JSON"
+            return _refused(reason)
+        return response.json(ANALYST.analyse(items, parties).as_view())
+
+    return bp
+
+
+def _refused(reason: str) -> HTTPResponse:
+    return response.json({"error": f"Cannot analyse this room: {reason}."}, status=400)
