@@ -218,6 +218,11 @@ class Settings:
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.
             TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            # One OpenBLAS thread: numpy's (and scipy's) OpenBLAS keeps a thread per core
+            # that spins after every small product the servers compute; at 20 users it
+            # burned 6.5 ms of CPU a message in the action server, more than its actions
+            # (docs/performance.md). Set it to override.
+            OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "").strip() or "1",
         )
         if self.secret_key:
             env["CONCORDIA_SECRET_KEY"] = self.secret_key

@@ -88,6 +88,15 @@ def test_the_message_cap_and_the_api_token_are_read_once(monkeypatch):
     assert Settings.from_env({}).rasa_server_env()["SANIC_REQUEST_MAX_SIZE"] == "1000000"
 
 
+def test_every_process_gets_one_openblas_thread_unless_told(monkeypatch):
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    settings = Settings.from_env({})
+    assert settings.child_env()["OPENBLAS_NUM_THREADS"] == "1"
+    assert settings.rasa_server_env()["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert Settings.from_env({}).child_env()["OPENBLAS_NUM_THREADS"] == "2"
+
+
 def test_a_serving_rasa_server_gets_one_tensorflow_thread_unless_told(monkeypatch):
     monkeypatch.delenv("TF_INTRA_OP_PARALLELISM_THREADS", raising=False)
     monkeypatch.setenv("TF_INTER_OP_PARALLELISM_THREADS", "2")
