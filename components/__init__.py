@@ -6,7 +6,8 @@ found in Rasa 3.6 are installed here, once, before the first message: the check 
 action-server replies and the lookup of event classes, each keeping Rasa's
 behaviour and tested against it (tests/unit/test_rasa_hot_paths.py); action calls
 carry the current turn's events, not the whole tracker (`action_payload`,
-tests/unit/test_action_payload.py).
+tests/unit/test_action_payload.py), over connections kept open between calls
+(`kept_connections`).
 TensorFlow models are loaded for prediction only (`inference_load`: about 500 MB
 less) and a message's NLU runs beside the event loop (`nlu_thread`); both give the
 same predictions as Rasa's own code (tests/unit/test_model_serving.py).
@@ -21,6 +22,7 @@ from components import (
     action_unavailable,
     event_types,
     inference_load,
+    kept_connections,
     nlu_thread,
     tracker_store,
 )
@@ -29,6 +31,7 @@ action_response.install()
 action_payload.install()
 event_types.install()
 inference_load.install()
+kept_connections.install()
 nlu_thread.install()
 action_unavailable.install()
 tracker_store.install()
