@@ -2,12 +2,15 @@
 
 The action server already holds the sentence encoder and spaCy for the mediation's
 own analysis; a web app computing the joint view itself loaded a second copy, about
-190 MB (docs/architecture.md §9). The web app sends the released items alone.
+190 MB (docs/architecture.md §8). The web app sends the released items alone, within
+the limits of `bot.rooms.joint` (the analysis runs on this server's event loop, as the
+actions do).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -16,6 +19,7 @@ from sanic.response import HTTPResponse
 from actions.session import ANALYSER, KNOWLEDGE, SEMANTICS
 from bot.rooms.joint import AnalysisRequestError, JointAnalyst, read_analysis_request
 
+logger = logging.getLogger(__name__)
 ANALYST = JointAnalyst(SEMANTICS, ANALYSER, KNOWLEDGE)
 MAX_BODY_BYTES = 4 * 1024 * 1024
 PATH = "/rooms/analysis"
@@ -33,7 +37,11 @@ def room_analysis_blueprint() -> Blueprint:
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, AnalysisRequestError) else "send JSON"
             return _refused(reason)
-        return response.json(ANALYST.analyse(items, parties).as_view())
+        try:
+            return response.json(ANALYST.analyse(items, parties).as_view())
+        except Exception:  # the encoder or spaCy failed: the room shows it unavailable
+            logger.exception("The joint analysis failed")
+            return response.json({"error": "The analysis failed; try again later."}, status=503)
 
     return bp
 

@@ -50,6 +50,16 @@ def _public_url(raw: str) -> str:
     return value
 
 
+def _room_analysis_url(raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"CONCORDIA_ROOM_ANALYSIS_URL={value!r} must start with http:// or https://, "
+            "e.g. http://actions.internal:5055/rooms/analysis"
+        )
+    return value
+
+
 def _redis_url(raw: str) -> str | None:
     value = raw.strip()
     if not value:
@@ -143,6 +153,9 @@ class Settings:
     tracker_turns: int = 10
     # How long a room's link opens the room (days); the facilitator can issue a new one.
     room_link_days: int = 14
+    # Where the web app asks for a room's analysis, when the action server is not on
+    # this host at ACTION_PORT (another machine, a Kubernetes service); "" = there.
+    room_analysis_at: str = ""
 
     @property
     def web_url(self) -> str:
@@ -156,7 +169,7 @@ class Settings:
     @property
     def room_analysis_url(self) -> str:
         """The action server's analysis of a room's released items (the web app asks)."""
-        return f"http://{self.host}:{self.action_port}/rooms/analysis"
+        return self.room_analysis_at or f"http://{self.host}:{self.action_port}/rooms/analysis"
 
     @property
     def rasa_url(self) -> str:
@@ -194,6 +207,7 @@ class Settings:
             parked_dir=Path(env.get("CONCORDIA_PARKED_DIR") or root / "var" / "parked"),
             tracker_turns=_tracker_turns(env),
             room_link_days=_positive_int(env, "CONCORDIA_ROOM_LINK_DAYS", 14),
+            room_analysis_at=_room_analysis_url(env.get("CONCORDIA_ROOM_ANALYSIS_URL", "")),
         )
 
     def child_env(self) -> dict[str, str]:
@@ -213,6 +227,7 @@ class Settings:
             CONCORDIA_MAX_MESSAGE_CHARS=str(self.max_message_chars),
             CONCORDIA_TRACKER_TURNS=str(self.tracker_turns),
             CONCORDIA_ROOM_LINK_DAYS=str(self.room_link_days),
+            CONCORDIA_ROOM_ANALYSIS_URL=self.room_analysis_at,
             # rasa_sdk's action server binds to SANIC_HOST (it has no --interface flag).
             SANIC_HOST=self.host,
             # Quiet TensorFlow's start-up banner; two cores do not need more threads.

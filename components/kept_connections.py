@@ -6,8 +6,9 @@ new TCP connection and closed it, on both servers. Here each endpoint keeps one
 session per event loop, and its connections stay open between calls.
 
 A connection idle for `KEEPALIVE_SECONDS` is closed by this side first: the action
-server (Sanic) closes idle connections after 5 s, and a request sent on a connection
-the server is closing at that moment would fail.
+server (Sanic, `KEEP_ALIVE_TIMEOUT` 5 s) closes idle connections later, so a request
+does not go out on a connection the server is closing (an action server configured
+to close sooner than 2 s would bring that race back).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 KEEPALIVE_SECONDS = 2.0
-_ORIGINAL_SESSION = EndpointConfig.session
 
 
 class _Kept:

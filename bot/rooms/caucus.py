@@ -1,5 +1,5 @@
 """A party's caucus: three questions in turn, and what each answer becomes in the
-consent ledger (docs/architecture.md §9).
+consent ledger (docs/architecture.md §8).
 
 1. What does the party need or worry about? Each answer is judged as the interests
    step judges a statement (interest, position or option), so a demand is recorded as

@@ -1,5 +1,5 @@
 """The joint view's analysis: the common ground found in what the parties released,
-and the confidence-building measures that fit it (docs/architecture.md §9).
+and the confidence-building measures that fit it (docs/architecture.md §8).
 
 The same analysis as a one-device mediation's (issue 9's shared needs, compatible
 interests and contested ground; the measure ranking), fed only with released items:
@@ -23,12 +23,14 @@ from bot.mediation.common_ground import (
 )
 from bot.mediation.ranking import CaseProfile, measure_text, rank_measures
 from bot.mediation.semantics import Semantics
-from bot.rooms.ledger import ItemKind, LedgerItem, Share, released
+from bot.rooms.ledger import MAX_ITEM_CHARS, ItemKind, LedgerItem, Share, released
 
 MEASURES_SHOWN = 5
 STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
+# The most the action server analyses in one request: comparing interests is quadratic
+# in their number and runs on its event loop (about a second at this bound).
 MAX_PARTIES = 50
-MAX_ITEMS = 2000
+MAX_ITEMS = 200
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class JointAnalysis:
 EMPTY = JointAnalysis((), ())
 
 
-# -- the request the web app sends the action server (docs/architecture.md §9) -----------
+# -- the request the web app sends the action server (docs/architecture.md §8) -----------
 def analysis_request(items: Sequence[LedgerItem], parties: Sequence[str]) -> dict:
     """What the analysis of a room needs, as JSON: the released items alone, so nothing
     private leaves the web app."""
@@ -76,7 +78,10 @@ def read_analysis_request(body: object) -> tuple[list[LedgerItem], list[str]]:
     if not isinstance(items, list):
         raise AnalysisRequestError('"items" must be a list of items')
     if len(parties) > MAX_PARTIES or len(items) > MAX_ITEMS:
-        raise AnalysisRequestError(f"at most {MAX_PARTIES} parties and {MAX_ITEMS} items")
+        raise AnalysisRequestError(
+            f"they are worked out for up to {MAX_ITEMS} shared items and {MAX_PARTIES} "
+            f"parties, and this room has {len(items)} and {len(parties)}"
+        )
     kinds = {k.value: k for k in ItemKind}
     read: list[LedgerItem] = []
     for number, item in enumerate(items, start=1):
@@ -89,9 +94,11 @@ def read_analysis_request(body: object) -> tuple[list[LedgerItem], list[str]]:
             and kind in kinds
         ):
             raise AnalysisRequestError(
-                f'item {number} must be an object with text "party" and "text" and a '
-                f'"kind" of {", ".join(kinds)}'
+                f'item {number} must be an object with a "party" and a "text" (both text) '
+                f'and a "kind" of {", ".join(kinds)}'
             )
+        if len(text) > MAX_ITEM_CHARS:
+            raise AnalysisRequestError(f"item {number} is over {MAX_ITEM_CHARS} characters")
         read.append(LedgerItem(number, party, kinds[kind], text, Share.RELEASED))
     return read, parties
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+MAX_ITEM_CHARS = 8000  # the longest item a party can note (the store refuses longer)
+
 
 class ItemKind(str, Enum):
     INTEREST = "interest"

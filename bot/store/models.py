@@ -270,7 +270,7 @@ class SignInLimit(Base):
     window_start = Column(DateTime, nullable=False, default=utcnow)
 
 
-# -- rooms (docs/architecture.md §9) ----------------------------------------------------
+# -- rooms (docs/architecture.md §8) ----------------------------------------------------
 def room_ref() -> Column:
     """The column by which a row belongs to a room (deleted with it)."""
     return Column(

@@ -1,5 +1,5 @@
 """Rooms in the database: participants and their links, the consent ledger, and the
-negotiating text with every version and vote (docs/architecture.md §9).
+negotiating text with every version and vote (docs/architecture.md §8).
 
 The rules themselves (which ledger moves are allowed, who reads what, how a clause
 scores) are `bot/rooms/`; this module applies them inside one transaction each, so
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.rooms.access import Role, new_token, token_digest
 from bot.rooms.consensus import ClauseStanding, Vote, check_vote, standing
-from bot.rooms.ledger import ItemKind, LedgerError, LedgerItem, Share, change
+from bot.rooms.ledger import MAX_ITEM_CHARS, ItemKind, LedgerError, LedgerItem, Share, change
 from bot.rooms.view import RoomRecord, final_text, text_digest
 from bot.settings import Settings
 from bot.store.db import session_scope
@@ -44,7 +44,6 @@ FACILITATOR = "Facilitator"
 CHANGED_ROOMS = "concordia_changed_rooms"  # Session.info key: rooms a unit of work touched
 MAX_TOPIC_CHARS = 2000
 MAX_NAME_CHARS = 200
-MAX_ITEM_CHARS = 8000
 MAX_CLAUSE_CHARS = 8000
 DEFAULT_LINK_LIFETIME = timedelta(days=14)
 

@@ -5,7 +5,7 @@ cookie), so another site cannot act with it, and the path never leaves the page
 (`Referrer-Policy: no-referrer`). Each request resolves the token afresh, so a revoked
 link, an expired one or a closed room stops working at once, live views included.
 What a participant receives is built by `bot.rooms.view.room_view`, the one place
-that filters the record by role (docs/architecture.md §9).
+that filters the record by role (docs/architecture.md §8).
 
 Live updates are server-sent events: each open view polls the room's revision (one
 indexed read) every half second and sends the new view when it moved. The revision
@@ -211,7 +211,6 @@ def create_rooms_blueprint(settings: Settings) -> Blueprint:
         app.ctx.assistant = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=ASSISTANT_TIMEOUT_SECONDS)
         )
-        await joint.start()
         if signals is not None:
             signals.start()
 

@@ -122,6 +122,12 @@ def test_common_ground_and_measures_come_from_released_items_only(stack):
             {"parties": ["A"], "items": [{"party": "A", "kind": "wish", "text": "t"}]}
         ).encode(),
         json.dumps({"parties": ["A"], "items": ["t"] * 3}).encode(),
+        json.dumps(
+            {"parties": ["A"], "items": [{"party": "A", "kind": "option", "text": "t"}] * 201}
+        ).encode(),
+        json.dumps(
+            {"parties": ["A"], "items": [{"party": "A", "kind": "option", "text": "é" * 9000}]}
+        ).encode(),
     ],
 )
 def test_the_action_servers_analysis_route_names_what_is_wrong(stack, body):
@@ -133,3 +139,17 @@ def test_the_action_servers_analysis_route_names_what_is_wrong(stack, body):
     )
     assert reply.status_code == 400, reply.text
     assert reply.json()["error"].startswith("Cannot analyse this room: ")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("GET", "/rooms/analysis", 405), ("POST", "/nowhere", 404)]
+)
+def test_the_action_server_answers_a_wrong_path_or_method_with_its_status(
+    stack, method, path, status
+):
+    """rasa_sdk alone answered these with a 500 that echoed the request."""
+    reply = requests.request(
+        method, f"http://{stack.settings.host}:{stack.settings.action_port}{path}", timeout=30
+    )
+    assert reply.status_code == status
+    assert "error" in reply.json() and "request_body" not in reply.json()

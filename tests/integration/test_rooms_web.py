@@ -253,6 +253,25 @@ def test_without_the_action_server_the_joint_view_says_its_analysis_is_unavailab
     assert view.json()["joint"][0]["text"] == SHARED
 
 
+def test_the_page_says_the_analysis_is_unavailable_rather_than_showing_nothing(served, browser):
+    rooms = served["rooms"]
+    room = new_room(served)
+    river = party(room, "Riverland")
+    ours = rooms.record_item(river.participant_id, ItemKind.INTEREST, SHARED)
+    rooms.set_state(river.participant_id, [ours], Share.RELEASED)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{served['base']}/rooms/{room.facilitator.token}")
+        page.locator("#common-ground li", has_text="cannot be worked out right now").wait_for(
+            timeout=15_000
+        )
+        assert page.locator("#measures li").inner_text() == "Not available right now."
+        page.locator("#joint li", has_text=SHARED).wait_for(timeout=15_000)
+    finally:
+        context.close()
+
+
 # -- live updates ------------------------------------------------------------------------
 def test_a_change_made_elsewhere_reaches_every_open_view_within_a_second(served):
     rooms = served["rooms"]

@@ -106,7 +106,15 @@ def test_the_analysis_request_carries_released_items_only():
         ({"items": []}, '"parties" must be a list of names'),
         ({"parties": ["A", 3], "items": []}, '"parties" must be a list of names'),
         ({"parties": ["A"], "items": {}}, '"items" must be a list'),
-        ({"parties": ["A"] * 51, "items": []}, "at most 50 parties and 2000 items"),
+        ({"parties": ["A"] * 51, "items": []}, "up to 200 shared items and 50 parties, and"),
+        (
+            {"parties": ["A"], "items": [{"party": "A", "kind": "option", "text": "t"}] * 201},
+            "this room has 201 and 1",
+        ),
+        (
+            {"parties": ["A"], "items": [{"party": "A", "kind": "option", "text": "t" * 8001}]},
+            "item 1 is over 8000 characters",
+        ),
         ({"parties": ["A"], "items": [{"party": "A", "kind": "interest"}]}, "item 1 must be"),
         ({"parties": ["A"], "items": [{"party": "A", "kind": {}, "text": "t"}]}, "item 1 must"),
         ({"parties": ["A"], "items": [{"party": "A", "kind": "wish", "text": "t"}]}, "red_line"),

@@ -88,6 +88,17 @@ def test_the_message_cap_and_the_api_token_are_read_once(monkeypatch):
     assert Settings.from_env({}).rasa_server_env()["SANIC_REQUEST_MAX_SIZE"] == "1000000"
 
 
+def test_the_room_analysis_is_asked_of_the_action_server_or_where_configured():
+    here = Settings.from_env({"ACTION_PORT": "6055"})
+    assert here.room_analysis_url == "http://127.0.0.1:6055/rooms/analysis"
+    url = "http://actions.internal:5055/rooms/analysis"
+    there = Settings.from_env({"CONCORDIA_ROOM_ANALYSIS_URL": f" {url} "})
+    assert there.room_analysis_url == url
+    assert there.child_env()["CONCORDIA_ROOM_ANALYSIS_URL"] == url
+    with pytest.raises(ConfigError, match="CONCORDIA_ROOM_ANALYSIS_URL='actions:5055' must"):
+        Settings.from_env({"CONCORDIA_ROOM_ANALYSIS_URL": "actions:5055"})
+
+
 def test_every_process_gets_one_openblas_thread_unless_told(monkeypatch):
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     settings = Settings.from_env({})

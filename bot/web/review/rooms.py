@@ -1,4 +1,4 @@
-"""Rooms, for reviewers: every room, and one room whole (docs/architecture.md §9):
+"""Rooms, for reviewers: every room, and one room whole (docs/architecture.md §8):
 each party's caucus conversation, the ledger with every state change and its time,
 every version of every clause with its votes, and the confirmations. Reviewers see
 what the participants could not: that is what review is for."""

@@ -129,14 +129,15 @@
       if (role === "facilitator" && point.kind !== "contested") li.append(" ", draftButton(point.text));
       ground.append(li);
     }
-    if (!view.analysis.common_ground.length) ground.append(el("li", "Nothing yet: it comes from shared interests.", "hint"));
+    const unavailable = view.analysis.unavailable;
+    if (!view.analysis.common_ground.length) ground.append(el("li", unavailable || "Nothing yet: it comes from shared interests.", "hint"));
     for (const measure of view.analysis.measures) {
       const li = el("li");
       li.append(el("strong", measure.title), " ", el("span", measure.reason, "hint"));
       if (role === "facilitator") li.append(" ", draftButton(measure.title));
       measures.append(li);
     }
-    if (!view.analysis.measures.length) measures.append(el("li", "None yet.", "hint"));
+    if (!view.analysis.measures.length) measures.append(el("li", unavailable ? "Not available right now." : "None yet.", "hint"));
   }
 
   function renderLedger() {
