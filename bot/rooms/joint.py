@@ -27,8 +27,9 @@ from bot.rooms.ledger import MAX_ITEM_CHARS, ItemKind, LedgerItem, Share, releas
 
 MEASURES_SHOWN = 5
 STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
-# The most the action server analyses in one request: comparing interests is quadratic
-# in their number and runs on its event loop (about a second at this bound).
+# The most the action server analyses in one request: it runs on its event loop, and
+# comparing interests is quadratic in their number. Measured at this bound: 1.6 s for
+# 200 texts new to it (most of it encoding them), 0.07 s once their vectors are kept.
 MAX_PARTIES = 50
 MAX_ITEMS = 200
 
