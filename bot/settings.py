@@ -40,23 +40,11 @@ def _port(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
-def _public_url(raw: str) -> str:
-    value = raw.strip()
+def _http_url(env: dict[str, str], name: str, example: str) -> str:
+    """An optional http(s) URL from the environment ("" when unset)."""
+    value = env.get(name, "").strip()
     if value and not value.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"CONCORDIA_PUBLIC_URL={value!r} must start with http:// or https://, "
-            "e.g. https://concordia.example.org"
-        )
-    return value
-
-
-def _room_analysis_url(raw: str) -> str:
-    value = raw.strip()
-    if value and not value.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"CONCORDIA_ROOM_ANALYSIS_URL={value!r} must start with http:// or https://, "
-            "e.g. http://actions.internal:5055/rooms/analysis"
-        )
+        raise ConfigError(f"{name}={value!r} must start with http:// or https://, e.g. {example}")
     return value
 
 
@@ -199,7 +187,7 @@ class Settings:
             cors_origins=cors,
             secret_key=_secret_key(env),
             secure_cookies=env.get("CONCORDIA_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
-            public_url=_public_url(env.get("CONCORDIA_PUBLIC_URL", "")),
+            public_url=_http_url(env, "CONCORDIA_PUBLIC_URL", "https://concordia.example.org"),
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             max_message_chars=_positive_int(env, "CONCORDIA_MAX_MESSAGE_CHARS", 8000),
             rasa_auth_token=env.get("RASA_AUTH_TOKEN", "").strip() or None,
@@ -207,7 +195,9 @@ class Settings:
             parked_dir=Path(env.get("CONCORDIA_PARKED_DIR") or root / "var" / "parked"),
             tracker_turns=_tracker_turns(env),
             room_link_days=_positive_int(env, "CONCORDIA_ROOM_LINK_DAYS", 14),
-            room_analysis_at=_room_analysis_url(env.get("CONCORDIA_ROOM_ANALYSIS_URL", "")),
+            room_analysis_at=_http_url(
+                env, "CONCORDIA_ROOM_ANALYSIS_URL", "http://actions.internal:5055/rooms/analysis"
+            ),
         )
 
     def child_env(self) -> dict[str, str]:
