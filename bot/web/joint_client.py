@@ -61,16 +61,16 @@ class JointAnalysisClient:
         request = analysis_request(items, parties)
         if not request["items"]:
             return EMPTY.as_view()
+        body = json.dumps(request, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        key = hashlib.sha256(body).digest()
+        if key in self._kept:  # only answers within the limits are kept
+            self._kept.move_to_end(key)
+            return self._kept[key]
         try:
             read_analysis_request(request)  # the action server's limits, checked here
         except AnalysisRequestError as exc:
             shown = f"The common ground and the measures are not shown: {exc}."
             return {**EMPTY.as_view(), "unavailable": shown}
-        body = json.dumps(request, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        key = hashlib.sha256(body).digest()
-        if key in self._kept:
-            self._kept.move_to_end(key)
-            return self._kept[key]
         if self._failed.get(key, 0.0) > time.monotonic():
             return {**EMPTY.as_view(), "unavailable": UNAVAILABLE}
         try:
