@@ -17,11 +17,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.session import ANALYSER, KNOWLEDGE, SEMANTICS
-from bot.rooms.joint import AnalysisRequestError, JointAnalyst, read_analysis_request
+from bot.rooms.joint import (
+    MAX_REQUEST_BYTES,
+    AnalysisRequestError,
+    JointAnalyst,
+    read_analysis_request,
+)
 
 logger = logging.getLogger(__name__)
 ANALYST = JointAnalyst(SEMANTICS, ANALYSER, KNOWLEDGE)
-MAX_BODY_BYTES = 4 * 1024 * 1024
 PATH = "/rooms/analysis"
 
 
@@ -30,8 +34,8 @@ def room_analysis_blueprint() -> Blueprint:
 
     @bp.post(PATH)
     async def analysis(request: Request) -> HTTPResponse:
-        if len(request.body or b"") > MAX_BODY_BYTES:
-            return _refused(f"the request is over {MAX_BODY_BYTES // 1024 // 1024} MB")
+        if len(request.body or b"") > MAX_REQUEST_BYTES:
+            return _refused(f"the request is over {MAX_REQUEST_BYTES:,} bytes")
         try:
             items, parties = read_analysis_request(json.loads(request.body or b"null"))
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:

@@ -23,7 +23,14 @@ from bot.mediation.common_ground import (
 )
 from bot.mediation.ranking import CaseProfile, measure_text, rank_measures
 from bot.mediation.semantics import Semantics
-from bot.rooms.ledger import MAX_ITEM_CHARS, ItemKind, LedgerItem, Share, released
+from bot.rooms.ledger import (
+    MAX_ITEM_CHARS,
+    MAX_NAME_CHARS,
+    ItemKind,
+    LedgerItem,
+    Share,
+    released,
+)
 
 MEASURES_SHOWN = 5
 STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
@@ -32,6 +39,12 @@ STATEMENT_KINDS = {ItemKind.INTEREST: "interest", ItemKind.POSITION: "position"}
 # 200 texts new to it (most of it encoding them), 0.07 s once their vectors are kept.
 MAX_PARTIES = 50
 MAX_ITEMS = 200
+# The largest request within those limits, as the web app encodes it (UTF-8 JSON):
+# a character takes at most six bytes (a control character escaped as \u00XX), and
+# each item carries its party's name and its field names besides its text.
+MAX_REQUEST_BYTES = 6 * (
+    MAX_ITEMS * (MAX_ITEM_CHARS + MAX_NAME_CHARS + 64) + MAX_PARTIES * (MAX_NAME_CHARS + 4)
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,8 @@ def read_analysis_request(body: object) -> tuple[list[LedgerItem], list[str]]:
     parties, items = body.get("parties"), body.get("items")
     if not isinstance(parties, list) or not all(isinstance(p, str) for p in parties):
         raise AnalysisRequestError('"parties" must be a list of names')
+    if any(len(p) > MAX_NAME_CHARS for p in parties):
+        raise AnalysisRequestError(f"a party's name is over {MAX_NAME_CHARS} characters")
     if not isinstance(items, list):
         raise AnalysisRequestError('"items" must be a list of items')
     if len(parties) > MAX_PARTIES or len(items) > MAX_ITEMS:
@@ -98,6 +113,8 @@ def read_analysis_request(body: object) -> tuple[list[LedgerItem], list[str]]:
                 f'item {number} must be an object with a "party" and a "text" (both text) '
                 f'and a "kind" of {", ".join(kinds)}'
             )
+        if len(party) > MAX_NAME_CHARS:
+            raise AnalysisRequestError(f"item {number}'s party is over {MAX_NAME_CHARS} characters")
         if len(text) > MAX_ITEM_CHARS:
             raise AnalysisRequestError(f"item {number} is over {MAX_ITEM_CHARS} characters")
         read.append(LedgerItem(number, party, kinds[kind], text, Share.RELEASED))

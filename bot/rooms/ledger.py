@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 MAX_ITEM_CHARS = 8000  # the longest item a party can note (the store refuses longer)
+MAX_NAME_CHARS = 200  # the longest name a room's party can have (the store refuses longer)
 
 
 class ItemKind(str, Enum):

@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from bot.rooms.access import Role, new_token, token_digest
 from bot.rooms.consensus import ClauseStanding, Vote, check_vote, standing
-from bot.rooms.ledger import MAX_ITEM_CHARS, ItemKind, LedgerError, LedgerItem, Share, change
+from bot.rooms.ledger import (
+    MAX_ITEM_CHARS,
+    MAX_NAME_CHARS,
+    ItemKind,
+    LedgerError,
+    LedgerItem,
+    Share,
+    change,
+)
 from bot.rooms.view import RoomRecord, final_text, text_digest
 from bot.settings import Settings
 from bot.store.db import session_scope
@@ -43,7 +51,6 @@ logger = logging.getLogger(__name__)
 FACILITATOR = "Facilitator"
 CHANGED_ROOMS = "concordia_changed_rooms"  # Session.info key: rooms a unit of work touched
 MAX_TOPIC_CHARS = 2000
-MAX_NAME_CHARS = 200
 MAX_CLAUSE_CHARS = 8000
 DEFAULT_LINK_LIFETIME = timedelta(days=14)
 

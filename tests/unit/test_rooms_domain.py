@@ -28,8 +28,17 @@ from bot.rooms.consensus import (
     ranked,
     standing,
 )
-from bot.rooms.joint import AnalysisRequestError, analysis_request, read_analysis_request
+from bot.rooms.joint import (
+    MAX_ITEMS,
+    MAX_PARTIES,
+    MAX_REQUEST_BYTES,
+    AnalysisRequestError,
+    analysis_request,
+    read_analysis_request,
+)
 from bot.rooms.ledger import (
+    MAX_ITEM_CHARS,
+    MAX_NAME_CHARS,
     ItemKind,
     LedgerError,
     LedgerItem,
@@ -119,11 +128,31 @@ def test_the_analysis_request_carries_released_items_only():
         ({"parties": ["A"], "items": [{"party": "A", "kind": {}, "text": "t"}]}, "item 1 must"),
         ({"parties": ["A"], "items": [{"party": "A", "kind": "wish", "text": "t"}]}, "red_line"),
         ({"parties": ["A"], "items": [None]}, "item 1 must be an object"),
+        ({"parties": ["A" * 201], "items": []}, "a party's name is over 200 characters"),
+        (
+            {"parties": ["A"], "items": [{"party": "B" * 201, "kind": "option", "text": "t"}]},
+            "item 1's party is over 200 characters",
+        ),
     ],
 )
 def test_a_bad_analysis_request_is_named(body, named):
     with pytest.raises(AnalysisRequestError, match=re.escape(named)):
         read_analysis_request(body)
+
+
+@pytest.mark.parametrize("character", ["\x01", "\u20ac", "\U0001f30d", '"'])
+def test_every_request_within_the_limits_fits_the_byte_limit(character):
+    """The largest room the limits allow, in the costliest characters to encode, as the
+    web app's client encodes it: the action server must not refuse it by its size."""
+    names = [chr(0x41 + n % 26) * MAX_NAME_CHARS for n in range(MAX_PARTIES)]
+    items = [
+        LedgerItem(n, names[n % MAX_PARTIES], ItemKind.RED_LINE, character * MAX_ITEM_CHARS,
+                   Share.RELEASED)
+        for n in range(MAX_ITEMS)
+    ]  # fmt: skip
+    body = json.dumps(analysis_request(items, names), ensure_ascii=False, sort_keys=True)
+    assert len(body.encode("utf-8")) <= MAX_REQUEST_BYTES
+    assert len(read_analysis_request(json.loads(body))[0]) == MAX_ITEMS
 
 
 @pytest.mark.parametrize("state", list(Share))
