@@ -2,9 +2,10 @@
 
 The action server holds the sentence encoder and spaCy already; the web app sends it
 a room's released items and keeps the answer per set of released items, since every
-open view asks again at each change and the released set changes seldom. When the
-action server cannot answer, the room goes on without the analysis and says so; a
-failure is remembered for a few seconds, so open views do not all ask again at once.
+open view asks again at each change and the released set changes seldom. Views that
+ask for the same new set at once share one request. When the action server cannot
+answer, the room goes on without the analysis and says so; a failure is remembered
+for a few seconds, so open views do not all ask again at once.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class JointAnalysisClient:
         self._session: aiohttp.ClientSession | None = None
         self._kept: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
         self._failed: dict[bytes, float] = {}  # digest -> when to ask again
+        self._asking: dict[bytes, asyncio.Task[dict[str, Any]]] = {}  # digest -> request
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -73,6 +75,16 @@ class JointAnalysisClient:
             return {**EMPTY.as_view(), "unavailable": shown}
         if self._failed.get(key, 0.0) > time.monotonic():
             return {**EMPTY.as_view(), "unavailable": UNAVAILABLE}
+        asking = self._asking.get(key)
+        if asking is None:
+            # its own task, so a view that goes away does not cancel the others' answer
+            asking = asyncio.ensure_future(self._ask(key, body))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        return await asyncio.shield(asking)
+
+    async def _ask(self, key: bytes, body: bytes) -> dict[str, Any]:
+        """The action server's answer for one released set, kept; or unavailable."""
         try:
             headers = {"Content-Type": "application/json"}
             async with self._client().post(self.url, data=body, headers=headers) as reply:

@@ -20,11 +20,12 @@ ANALYSIS = {"common_ground": [], "measures": [{"id": "m", "title": "Talks", "rea
 
 
 @asynccontextmanager
-async def action_server(status: int = 200) -> AsyncIterator[tuple[str, list]]:
+async def action_server(status: int = 200, delay: float = 0.0) -> AsyncIterator[tuple[str, list]]:
     bodies: list = []
 
     async def analyse(request: web.Request) -> web.Response:
         bodies.append(await request.json())
+        await asyncio.sleep(delay)
         return web.json_response(ANALYSIS if status == 200 else {"error": "x"}, status=status)
 
     app = web.Application()
@@ -62,6 +63,27 @@ def test_answers_are_kept_per_released_set_and_carry_released_items_only():
             assert [i["text"] for i in bodies[0]["items"]] == ["We need water 1 — ünïcode"]
             await client.view(items(Share.RELEASED, Share.RELEASED), ["Riverland"])
             assert len(bodies) == 2  # another released set: asked again
+            await client.close()
+
+    asyncio.run(scenario())
+
+
+def test_views_asking_for_the_same_new_set_at_once_share_one_request():
+    async def scenario() -> None:
+        async with action_server(delay=0.3) as (url, bodies):
+            client = JointAnalysisClient(url)
+            room = items(Share.RELEASED, Share.RELEASED)
+            views = [asyncio.ensure_future(client.view(room, ["Riverland"])) for _ in range(5)]
+            await asyncio.sleep(0.05)
+            views[0].cancel()  # one view goes away: the others still get their answer
+            answers = await asyncio.gather(*views[1:])
+            assert answers == [ANALYSIS] * 4 and len(bodies) == 1
+            assert await client.view(room, ["Riverland"]) == ANALYSIS  # kept
+            other = items(Share.RELEASED)
+            assert await asyncio.gather(
+                client.view(other, ["Riverland"]), client.view(room, ["Riverland"])
+            ) == [ANALYSIS, ANALYSIS]
+            assert len(bodies) == 2  # only the new set was asked for
             await client.close()
 
     asyncio.run(scenario())
