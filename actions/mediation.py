@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -33,6 +33,7 @@ from actions.session import (
     verbatim_text,
 )
 from actions.statements import answer_to_kind_question, handle_statement, judge, statement_instead
+from bot.mediation.answers import yes_or_no
 from bot.mediation.coaching import hostile_words, is_non_answer, reframe_hostility
 from bot.mediation.common_ground import CONTESTED
 from bot.mediation.parties import find_named_party
@@ -71,6 +72,26 @@ class StartMediation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         return _start(tracker, "mediation")
+
+
+class AnswerStartOffer(Action):
+    """The answer to "Shall we begin a mediation?" (utter_start_first), read by its words:
+    DIET took "understood, we agree to that" for a fallback and "that is acceptable to
+    both of us" for a choice of measures, and a yes then led nowhere."""
+
+    def name(self) -> str:
+        return "action_answer_start_offer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        answer = yes_or_no(verbatim_text(tracker))
+        if answer is True:
+            return [*_start(tracker, "mediation"), FollowupAction("opening_form")]
+        dispatcher.utter_message(
+            response="utter_start_declined" if answer is False else "utter_start_how"
+        )
+        return []
 
 
 class StartTraining(Action):

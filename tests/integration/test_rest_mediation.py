@@ -193,6 +193,24 @@ def test_restart_in_the_middle_of_a_step_starts_afresh(stack):
     assert [s.status for s in mine] == ["abandoned"]
 
 
+def test_a_typed_yes_to_shall_we_begin_starts_a_mediation(stack):
+    """A statement before anything has started is met with "Shall we begin a
+    mediation?"; a yes in words starts one, a no in words leaves nothing started."""
+    repository = SessionRepository(stack.settings.database_url)
+    sender = "integration-start-offer"
+    first = texts(stack.say(sender, "our fishermen need access to the bay"))
+    assert "Shall we begin a mediation?" in first
+    assert "Do you agree to go ahead on these terms?" in texts(
+        stack.say(sender, "yes please")
+    )
+    started = repository.latest_for_sender(sender)
+    assert started is not None and started.mode == "mediation"
+    other = "integration-start-offer-no"
+    stack.say(other, "our fishermen need access to the bay")
+    assert "nothing has started" in texts(stack.say(other, "no, not now"))
+    assert repository.latest_for_sender(other) is None
+
+
 def test_socket_accepts_only_the_web_apps_origin(stack):
     url = f"{stack.settings.rasa_url}/socket.io/?EIO=4&transport=polling"
     own = f"http://127.0.0.1:{stack.settings.web_port}"
