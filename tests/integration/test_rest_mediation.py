@@ -200,9 +200,7 @@ def test_a_typed_yes_to_shall_we_begin_starts_a_mediation(stack):
     sender = "integration-start-offer"
     first = texts(stack.say(sender, "our fishermen need access to the bay"))
     assert "Shall we begin a mediation?" in first
-    assert "Do you agree to go ahead on these terms?" in texts(
-        stack.say(sender, "yes please")
-    )
+    assert "Do you agree to go ahead on these terms?" in texts(stack.say(sender, "yes please"))
     started = repository.latest_for_sender(sender)
     assert started is not None and started.mode == "mediation"
     other = "integration-start-offer-no"
