@@ -19,6 +19,11 @@ CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 
 # Largest HTTP request body the Rasa server reads (Sanic's default is 100 MB).
 REQUEST_MAX_BYTES = 1_000_000
+# ... and the action server: an action call, or the largest rooms' analysis request
+# (bot/rooms/joint.py MAX_REQUEST_BYTES, about 10 MB); nginx allows the same in the
+# cluster (bot/ops/cluster.py). Set for it whatever SANIC_REQUEST_MAX_SIZE says, so
+# a smaller limit meant for the web app never makes a room's analysis unavailable.
+ACTION_REQUEST_MAX_BYTES = 16 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -232,6 +237,10 @@ class Settings:
         if self.secret_key:
             env["CONCORDIA_SECRET_KEY"] = self.secret_key
         return env
+
+    def action_server_env(self) -> dict[str, str]:
+        """`child_env` with the action server's own request limit."""
+        return {**self.child_env(), "SANIC_REQUEST_MAX_SIZE": str(ACTION_REQUEST_MAX_BYTES)}
 
     def rasa_server_env(self) -> dict[str, str]:
         """`child_env` plus one TensorFlow thread per operation for a serving Rasa server.

@@ -60,7 +60,7 @@ def action_server_spec(settings: Settings, name: str = "action server") -> Proce
             str(settings.action_port),
         ],
         f"http://{settings.host}:{settings.action_port}/health",
-        settings.child_env(),
+        settings.action_server_env(),
     )
 
 

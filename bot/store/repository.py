@@ -127,6 +127,15 @@ class SessionRepository:
                 raise UnknownSession(f"no session with id {session_id!r}")
             return row.topic
 
+    def is_active(self, session_id: str) -> bool:
+        """Whether the session exists and is still under way (neither completed nor
+        abandoned), without loading the rest of it."""
+        with session_scope(self.url) as db:
+            status = db.execute(
+                select(MediationSession.status).where(MediationSession.id == session_id)
+            ).scalar_one_or_none()
+            return status == "active"
+
     def _load(self, db: Session, session_id: str) -> MediationSession:
         return load_session(db, session_id)
 

@@ -54,6 +54,11 @@ class JointAnalysisClient:
         return self._session
 
     async def close(self) -> None:
+        """Stop the requests still under way, then close the connections."""
+        asking = list(self._asking.values())
+        for task in asking:
+            task.cancel()
+        await asyncio.gather(*asking, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
 

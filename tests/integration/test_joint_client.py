@@ -89,6 +89,25 @@ def test_views_asking_for_the_same_new_set_at_once_share_one_request():
     asyncio.run(scenario())
 
 
+def test_closing_stops_the_requests_under_way():
+    async def scenario() -> None:
+        async with action_server(delay=5.0) as (url, bodies):
+            client = JointAnalysisClient(url)
+            view = asyncio.ensure_future(client.view(items(Share.RELEASED), ["Riverland"]))
+            await asyncio.sleep(0.1)
+            assert len(bodies) == 1  # asked, the answer not back yet
+            await asyncio.wait_for(client.close(), timeout=1.0)
+            assert not client._asking  # nothing left running after close
+            try:
+                await view
+            except asyncio.CancelledError:
+                pass
+            else:
+                raise AssertionError("the view was answered after the client closed")
+
+    asyncio.run(scenario())
+
+
 def test_a_failure_is_shown_as_unavailable_and_asked_again_only_later(monkeypatch):
     async def scenario() -> None:
         async with action_server(status=500) as (url, bodies):

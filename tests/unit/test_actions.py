@@ -20,6 +20,37 @@ def test_start_mediation_opens_a_session_and_closes_the_previous(repo, started):
     assert slot_events(events)["session_id"] != started
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("understood, we agree to that", "nlu_fallback"), ("yes please", "affirm")],
+)
+def test_a_yes_to_shall_we_begin_starts_a_mediation(repo, text, intent):
+    events, messages = run(mediation.AnswerStartOffer(), make_tracker(text, intent))
+    assert not messages
+    assert events[-1] == {"event": "followup", "name": "opening_form", "timestamp": None}
+    sid = slot_events(events)["session_id"]
+    assert repo.get(sid).status == "active" and slot_events(events)["mode"] == "mediation"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("no, not now", "utter_start_declined"), ("what is this?", "utter_start_how")],
+)
+def test_a_no_or_no_answer_to_shall_we_begin_starts_nothing(repo, text, response):
+    events, messages = run(mediation.AnswerStartOffer(), make_tracker(text, "nlu_fallback"))
+    assert events == [] and [m["response"] for m in messages] == [response]
+
+
+def test_a_yes_to_shall_we_begin_never_abandons_a_session_under_way(repo, started):
+    slots = {"session_id": started, "step": "summary"}
+    events, messages = run(mediation.AnswerStartOffer(), make_tracker("yes", "affirm", slots))
+    assert events == [] and "already under way" in texts(messages)
+    assert repo.get(started).status == "active"
+    repo.finish(started, "abandoned")
+    events, _ = run(mediation.AnswerStartOffer(), make_tracker("yes", "affirm", slots))
+    assert slot_events(events)["session_id"] != started  # a finished one: start afresh
+
+
 def test_opening_asks_for_consent_once_in_full(repo, started):
     events, messages = run(forms.AskConsent(), make_tracker("", None, {"session_id": started}))
     assert [m["response"] for m in messages] == ["utter_opening", "utter_ask_consent"]

@@ -144,7 +144,7 @@ def test_a_bad_analysis_request_is_named(body, named):
 def test_every_request_within_the_limits_fits_the_byte_limit(character):
     """The largest room the limits allow, in the costliest characters to encode, as the
     web app's client encodes it: the action server must not refuse it by its size."""
-    names = [chr(0x41 + n % 26) * MAX_NAME_CHARS for n in range(MAX_PARTIES)]
+    names = [chr(0x41 + n) + character * (MAX_NAME_CHARS - 1) for n in range(MAX_PARTIES)]
     items = [
         LedgerItem(n, names[n % MAX_PARTIES], ItemKind.RED_LINE, character * MAX_ITEM_CHARS,
                    Share.RELEASED)

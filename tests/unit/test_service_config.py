@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.ops.preflight import check_redis
-from bot.ops.runner import rasa_server_spec
+from bot.ops.runner import action_server_spec, rasa_server_spec
 from bot.settings import ConfigError, Settings
 from components.lock_store import EnvironmentLockStore, LockStoreConfigError, UrlRedisLockStore
 
@@ -86,6 +86,20 @@ def test_the_message_cap_and_the_api_token_are_read_once(monkeypatch):
         Settings.from_env({"CONCORDIA_MAX_MESSAGE_CHARS": "0"})
     monkeypatch.delenv("SANIC_REQUEST_MAX_SIZE", raising=False)
     assert Settings.from_env({}).rasa_server_env()["SANIC_REQUEST_MAX_SIZE"] == "1000000"
+
+
+def test_the_action_server_takes_the_largest_room_analysis_whatever_the_environment(
+    monkeypatch,
+):
+    """A smaller SANIC_REQUEST_MAX_SIZE meant for the web app (SECURITY.md) must not
+    reach the action server, or a room within the limits would get Sanic's 413."""
+    from bot.rooms.joint import MAX_REQUEST_BYTES
+    from bot.settings import ACTION_REQUEST_MAX_BYTES
+
+    monkeypatch.setenv("SANIC_REQUEST_MAX_SIZE", "1000000")
+    spec = action_server_spec(Settings.from_env({}))
+    assert spec.env["SANIC_REQUEST_MAX_SIZE"] == str(ACTION_REQUEST_MAX_BYTES)
+    assert MAX_REQUEST_BYTES < ACTION_REQUEST_MAX_BYTES
 
 
 def test_the_room_analysis_is_asked_of_the_action_server_or_where_configured():
