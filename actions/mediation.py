@@ -85,11 +85,10 @@ class AnswerStartOffer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        answer = yes_or_no(verbatim_text(tracker))
         sid = session_id(tracker)
-        if answer is True and sid and REPOSITORY.is_active(sid):
+        if sid and REPOSITORY.is_active(sid):
             # a session with no step running (after "go back" at the summary): starting
-            # another would abandon it
+            # another would abandon it, and "nothing has started" would be untrue
             where = progress_line(tracker)
             dispatcher.utter_message(
                 text="A mediation is already under way"
@@ -97,6 +96,7 @@ class AnswerStartOffer(Action):
                 + ". Say “where are we?” to carry on with it, or “restart” to begin afresh."
             )
             return []
+        answer = yes_or_no(verbatim_text(tracker))
         if answer is True:
             return [*_start(tracker, "mediation"), FollowupAction("opening_form")]
         dispatcher.utter_message(

@@ -43,9 +43,10 @@ def test_a_no_or_no_answer_to_shall_we_begin_starts_nothing(repo, text, response
 
 def test_a_yes_to_shall_we_begin_never_abandons_a_session_under_way(repo, started):
     slots = {"session_id": started, "step": "summary"}
-    events, messages = run(mediation.AnswerStartOffer(), make_tracker("yes", "affirm", slots))
-    assert events == [] and "already under way" in texts(messages)
-    assert repo.get(started).status == "active"
+    for text, intent in (("yes", "affirm"), ("no", "deny")):
+        events, messages = run(mediation.AnswerStartOffer(), make_tracker(text, intent, slots))
+        assert events == [] and "already under way" in texts(messages)
+        assert repo.get(started).status == "active"
     repo.finish(started, "abandoned")
     events, _ = run(mediation.AnswerStartOffer(), make_tracker("yes", "affirm", slots))
     assert slot_events(events)["session_id"] != started  # a finished one: start afresh
