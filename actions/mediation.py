@@ -87,8 +87,8 @@ class AnswerStartOffer(Action):
     ) -> list[EventType]:
         sid = session_id(tracker)
         if sid and REPOSITORY.is_active(sid):
-            # a session with no step running (after "go back" at the summary): starting
-            # another would abandon it, and "nothing has started" would be untrue
+            # a session still under way while no step runs: starting another would
+            # abandon it, and "nothing has started" would be untrue
             where = progress_line(tracker)
             dispatcher.utter_message(
                 text="A mediation is already under way"

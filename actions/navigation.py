@@ -167,7 +167,8 @@ class GoBack(Action):
         if step == "summary" and sid:
             REPOSITORY.reopen(sid)
             dispatcher.utter_message(text="Back to the measures; the session is open again.")
-            return _leave_loop("measure_decision", "step")
+            # no form runs after the summary, so no rule opens the step: open it here
+            return [*_leave_loop("measure_decision", "step"), FollowupAction("measures_form")]
         if step in ("opening", "context"):
             dispatcher.utter_message(
                 text="We are at the start: there is nothing earlier to go back to."

@@ -293,6 +293,13 @@ def test_a_mediation_answered_in_typed_words_is_closed_with_its_summary(stack):
     record = SessionRepository(stack.settings.database_url).get(session_id)
     assert record.status == "completed" and record.summary
     assert "happy with that list" not in " ".join(c.text for c in record.common_ground)
+    # Back from the summary: the measures step runs again and can be closed again.
+    back = say("go back")
+    assert "Back to the measures" in back and "Step 5 of 6" in back
+    assert SessionRepository(stack.settings.database_url).get(session_id).status == "active"
+    assert "Accepted" in say("accept 2")
+    say("those measures will do, please close the session")
+    assert SessionRepository(stack.settings.database_url).get(session_id).status == "completed"
 
 
 def test_the_action_server_does_not_load_tensorflow(stack):

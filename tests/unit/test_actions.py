@@ -52,6 +52,16 @@ def test_a_yes_to_shall_we_begin_never_abandons_a_session_under_way(repo, starte
     assert slot_events(events)["session_id"] != started  # a finished one: start afresh
 
 
+def test_going_back_from_the_summary_reopens_the_measures_step(repo, started):
+    """After the summary no form runs, so no rule would open the measures again."""
+    repo.finish(started, "completed", "summary text")
+    slots = {"session_id": started, "step": "summary"}
+    events, messages = run(navigation.GoBack(), make_tracker("go back", "go_back", slots))
+    assert "Back to the measures" in texts(messages)
+    assert events[-1] == {"event": "followup", "name": "measures_form", "timestamp": None}
+    assert slot_events(events)["step"] is None and repo.get(started).status == "active"
+
+
 def test_opening_asks_for_consent_once_in_full(repo, started):
     events, messages = run(forms.AskConsent(), make_tracker("", None, {"session_id": started}))
     assert [m["response"] for m in messages] == ["utter_opening", "utter_ask_consent"]
