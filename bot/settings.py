@@ -20,8 +20,8 @@ CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 # Largest HTTP request body the Rasa server reads (Sanic's default is 100 MB).
 REQUEST_MAX_BYTES = 1_000_000
 # ... and the action server: an action call, or the largest rooms' analysis request
-# (bot/rooms/joint.py MAX_REQUEST_BYTES, about 10 MB); nginx allows the same in the
-# cluster (bot/ops/cluster.py). Set for it whatever SANIC_REQUEST_MAX_SIZE says, so
+# (bot/rooms/joint.py MAX_REQUEST_BYTES, about 10 MB); the cluster's nginx takes it
+# too (bot/ops/cluster.py). Set for it whatever SANIC_REQUEST_MAX_SIZE says, so
 # a smaller limit meant for the web app never makes a room's analysis unavailable.
 ACTION_REQUEST_MAX_BYTES = 16 * 1024 * 1024
 

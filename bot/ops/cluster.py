@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.ops.runner import ProcessSpec, action_server_spec, rasa_server_spec, web_app_spec
-from bot.settings import ConfigError, Settings
+from bot.settings import ACTION_REQUEST_MAX_BYTES, ConfigError, Settings
 
 # A crashed server's conversation locks expire after this long (Rasa's default: 60 s).
 TICKET_LOCK_LIFETIME_SECONDS = 20
@@ -88,7 +88,7 @@ http {{
   scgi_temp_path {temp}/scgi;
   # Bodies and replies stay in memory: nginx's workers (an unprivileged user when
   # started as root) need no access to temp files under the work folder.
-  client_body_buffer_size 16m;
+  client_body_buffer_size {ACTION_REQUEST_MAX_BYTES};
   proxy_max_temp_file_size 0;
 
   upstream rasa {{
@@ -131,7 +131,8 @@ http {{
   }}
   server {{
     listen {host}:{plan.action_proxy_port};
-    client_max_body_size 16m;  # the action server receives the whole tracker
+    # an action call, or a room's largest analysis request: the action server's own limit
+    client_max_body_size {ACTION_REQUEST_MAX_BYTES};
     location / {{
       proxy_pass http://actions;
       proxy_next_upstream error timeout http_502 http_503 non_idempotent;
